@@ -1,0 +1,174 @@
+#!/usr/bin/python3
+"""Print the lyra vs Brian2 comparison table from the JSON files run.sh wrote.
+
+Usage: report.py OUT_DIR MODEL [MODEL ...]
+
+Reads, per model:
+  OUT_DIR/lyra-MODEL/run.json      lyra's own report
+  OUT_DIR/lyra-MODEL.time          /usr/bin/time -v of the lyra process (optional)
+  OUT_DIR/lyra-MODEL.status        exit status of lyra ("missing", "build-failed", or a number)
+  OUT_DIR/brian2-MODEL.json        brian2_MODEL.py --out
+Writes OUT_DIR/summary.json and prints the table.
+"""
+
+import json
+import os
+import re
+import sys
+
+
+def load_json(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def time_v(path):
+    """Max RSS (bytes) and wall seconds from `/usr/bin/time -v` output."""
+    try:
+        text = open(path).read()
+    except OSError:
+        return None, None
+    rss = re.search(r'Maximum resident set size \(kbytes\): (\d+)', text)
+    wall = re.search(r'Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)', text)
+    secs = None
+    if wall:
+        secs = 0.0
+        for part in wall.group(1).split(':'):
+            secs = secs * 60 + float(part)
+    return (int(rss.group(1)) * 1024 if rss else None), secs
+
+
+def mean_rate(d):
+    pops = d.get('populations') or []
+    n = sum(p.get('size', 0) for p in pops)
+    if n:
+        return sum(p.get('rate_hz', 0.0) * p.get('size', 0) for p in pops) / n
+    return d.get('rate_hz')
+
+
+def row_from(d, sim_name, rss_ext=None, wall_ext=None):
+    t_bio = d.get('t_ms', 0) / 1000.0
+    sim_s = d.get('sim_s')
+    events = d.get('events')
+    syn = d.get('synapses')
+    rss = rss_ext if rss_ext else d.get('peak_rss_bytes')
+    r = {
+        'simulator': sim_name,
+        't_ms': d.get('t_ms'),
+        'build_s': d.get('build_s'),
+        'compile_s': d.get('compile_s'),
+        'sim_s': sim_s,
+        'rtf': sim_s / t_bio if sim_s is not None and t_bio else None,
+        'events': events,
+        'events_per_s': events / sim_s if events and sim_s else None,
+        'events_per_bio_s': events / t_bio if events and t_bio else None,
+        'peak_rss_bytes': rss,
+        'peak_rss_internal_bytes': d.get('peak_rss_bytes'),
+        'wall_s': wall_ext,
+        'synapses': syn,
+        'bytes_per_synapse': rss / syn if rss and syn else None,
+        'bytes_synapses_per_synapse': (d['bytes_synapses'] / syn
+                                       if d.get('bytes_synapses') and syn else None),
+        'rate_hz': mean_rate(d),
+        'cv_isi': (sum(p['cv_isi'] for p in d['populations'] if p.get('cv_isi') is not None)
+                   / max(1, sum(1 for p in d['populations'] if p.get('cv_isi') is not None))
+                   if d.get('populations') else d.get('cv_isi')),
+        'populations': d.get('populations'),
+    }
+    return r
+
+
+def fmt(v, f):
+    if v is None:
+        return '-'
+    try:
+        return format(v, f)
+    except (TypeError, ValueError):
+        return str(v)
+
+
+def main():
+    out_dir = sys.argv[1]
+    models = sys.argv[2:]
+    summary = {}
+    lines = []
+    hdr = ('%-7s %-16s %8s %9s %8s %10s %10s %9s %7s %7s %6s %9s'
+           % ('model', 'simulator', 'build s', 'sim s', 'RTF', 'events/s',
+              'ev/bio s', 'RSS MB', 'B/syn', 'rate Hz', 'CV', 'lyra/B2'))
+    lines.append(hdr)
+    lines.append('-' * len(hdr))
+    notes = []
+    for m in models:
+        rows = []
+        status = None
+        try:
+            status = open(os.path.join(out_dir, 'lyra-%s.status' % m)).read().strip()
+        except OSError:
+            pass
+        lyra = load_json(os.path.join(out_dir, 'lyra-%s' % m, 'run.json'))
+        lyra_row = None
+        if lyra is not None and status == '0':
+            rss, wall = time_v(os.path.join(out_dir, 'lyra-%s.time' % m))
+            lyra_row = row_from(lyra, 'lyra', rss, wall)
+            rows.append(lyra_row)
+            if lyra_row['bytes_synapses_per_synapse'] is not None:
+                notes.append('%s: lyra reports %.1f bytes/synapse for synapse storage '
+                             '(bytes_synapses), %.1f all in (peak RSS)'
+                             % (m, lyra_row['bytes_synapses_per_synapse'],
+                                lyra_row['bytes_per_synapse'] or float('nan')))
+        else:
+            logf = 'lyra-build.log' if status == 'build-failed' else 'lyra-%s.log' % m
+            notes.append('%s: lyra did not produce results (status: %s; see %s/%s)'
+                         % (m, status or 'not run', out_dir, logf))
+        b2 = load_json(os.path.join(out_dir, 'brian2-%s.json' % m))
+        b2_row = None
+        if b2 is not None:
+            b2_row = row_from(b2, 'brian2 cpp %dt' % b2.get('threads', 1))
+            rows.append(b2_row)
+            notes.append('%s: brian2 build %.1f s = python %.1f + codegen %.1f + compile %.1f; '
+                         'binary init (array loading, synapse creation) %.2f s'
+                         % (m, b2.get('build_s', 0), b2.get('python_s', 0),
+                            b2.get('codegen_s', 0), b2.get('compile_s', 0),
+                            b2.get('init_s', 0)))
+        else:
+            notes.append('%s: brian2 did not produce results (see %s/brian2-%s.log)'
+                         % (m, out_dir, m))
+        # Ratio of real-time factors: the sim-time ratio when both ran the
+        # same biological time, and still meaningful when they did not.
+        ratio = None
+        if lyra_row and b2_row and lyra_row['rtf'] and b2_row['rtf']:
+            ratio = lyra_row['rtf'] / b2_row['rtf']
+            if lyra_row['t_ms'] != b2_row['t_ms']:
+                notes.append('%s: lyra ran %s ms, brian2 %s ms: lyra/B2 compares '
+                             'real-time factors' % (m, lyra_row['t_ms'], b2_row['t_ms']))
+        for r in rows:
+            lines.append('%-7s %-16s %8s %9s %8s %10s %10s %9s %7s %7s %6s %9s' % (
+                m, r['simulator'], fmt(r['build_s'], '.2f'), fmt(r['sim_s'], '.2f'),
+                fmt(r['rtf'], '.3f'), fmt(r['events_per_s'], '.3g'),
+                fmt(r['events_per_bio_s'], '.3g'),
+                fmt(r['peak_rss_bytes'] / 1e6 if r['peak_rss_bytes'] else None, '.1f'),
+                fmt(r['bytes_per_synapse'], '.1f'), fmt(r['rate_hz'], '.2f'),
+                fmt(r['cv_isi'], '.3f'),
+                fmt(ratio, '.3f') if r['simulator'] == 'lyra' else ''))
+        summary[m] = {'lyra': lyra_row, 'lyra_status': status, 'brian2': b2_row,
+                      'sim_ratio_lyra_over_brian2': ratio}
+    lines.append('')
+    lines.append('RTF = simulation wall time / biological time; events = recurrent '
+                 'synaptic events delivered; RSS = peak resident set of the simulating '
+                 'process (Brian2: the compiled binary only); B/syn = peak RSS / synapses; '
+                 'lyra/B2 = lyra sim s / Brian2 sim s (same biological time; < 1: lyra faster).')
+    lines.extend(notes)
+    text = '\n'.join(lines)
+    print(text)
+    with open(os.path.join(out_dir, 'summary.txt'), 'w') as f:
+        f.write(text + '\n')
+    with open(os.path.join(out_dir, 'summary.json'), 'w') as f:
+        json.dump(summary, f, indent=1)
+        f.write('\n')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Peer benchmark: lyra vs Brian2 C++ standalone on Brunel (2000) and COBA.
+#
+# Usage: bench/run.sh [--threads N] [--models "brunel coba"] [--no-brian2] [--no-lyra]
+# Environment:
+#   DURATION_MS  biological time per run (default 10000)
+#   OUT_DIR      where results go (default /tmp/lyra-bench)
+#   LYRA         lyra binary (default build/lyra; built with cmake if missing)
+#   PYTHON       interpreter with Brian2 (default /usr/bin/python3)
+#   SEED         Brian2 seed (default 12345; lyra uses the seed in its YAML)
+#   MODEL_DIR    directory with the lyra models <model>.yaml (default examples)
+# See bench/README.md.
+
+set -u
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+cd "$root" || exit 1
+
+DURATION_MS=${DURATION_MS:-10000}
+OUT_DIR=${OUT_DIR:-/tmp/lyra-bench}
+LYRA=${LYRA:-build/lyra}
+PYTHON=${PYTHON:-/usr/bin/python3}
+SEED=${SEED:-12345}
+MODEL_DIR=${MODEL_DIR:-examples}
+THREADS=1
+MODELS="brunel coba"
+DO_LYRA=1
+DO_BRIAN2=1
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --threads) THREADS=$2; shift 2 ;;
+        --threads=*) THREADS=${1#*=}; shift ;;
+        --models) MODELS=$2; shift 2 ;;
+        --models=*) MODELS=${1#*=}; shift ;;
+        --no-lyra) DO_LYRA=0; shift ;;
+        --no-brian2) DO_BRIAN2=0; shift ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        *) echo "run.sh: unknown argument '$1'" >&2; exit 2 ;;
+    esac
+done
+
+mkdir -p "$OUT_DIR"
+log() { echo "[bench] $*" >&2; }
+
+# /usr/bin/time -v gives lyra's peak RSS from outside the process.
+TIMEV=()
+if [ ! -x /usr/bin/time ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "installing GNU time (apt-get install -y time)"
+    apt-get install -y time >/dev/null 2>&1 || log "could not install GNU time"
+fi
+if [ -x /usr/bin/time ]; then
+    TIMEV=(/usr/bin/time -v)
+else
+    log "GNU time missing: lyra's peak RSS is taken from its run.json"
+fi
+
+lyra_ok=1
+if [ "$DO_LYRA" = 1 ] && [ ! -x "$LYRA" ]; then
+    log "building lyra (cmake, Release)"
+    if ! { cmake -S . -B build -DCMAKE_BUILD_TYPE=Release &&
+           cmake --build build -j2; } >"$OUT_DIR/lyra-build.log" 2>&1 || [ ! -x "$LYRA" ]; then
+        log "lyra build FAILED (see $OUT_DIR/lyra-build.log); Brian2 numbers only"
+        lyra_ok=0
+    fi
+fi
+
+lyra_threads=()
+if [ "$THREADS" != 1 ]; then
+    lyra_threads=(--threads "$THREADS")
+fi
+
+for m in $MODELS; do
+    # --- lyra -------------------------------------------------------------
+    if [ "$DO_LYRA" = 1 ]; then
+        rm -rf "$OUT_DIR/lyra-$m" "$OUT_DIR/lyra-$m.time"
+        if [ "$lyra_ok" != 1 ]; then
+            echo build-failed >"$OUT_DIR/lyra-$m.status"
+        elif [ ! -f "$MODEL_DIR/$m.yaml" ]; then
+            log "lyra: $MODEL_DIR/$m.yaml missing"
+            echo missing-model >"$OUT_DIR/lyra-$m.status"
+        else
+            log "lyra: $m, ${DURATION_MS} ms, threads $THREADS"
+            if [ ${#TIMEV[@]} -gt 0 ]; then
+                "${TIMEV[@]}" -o "$OUT_DIR/lyra-$m.time" \
+                    "$LYRA" run "$MODEL_DIR/$m.yaml" --duration "$DURATION_MS" \
+                    --out "$OUT_DIR/lyra-$m" --quiet "${lyra_threads[@]}" \
+                    >"$OUT_DIR/lyra-$m.log" 2>&1
+            else
+                "$LYRA" run "$MODEL_DIR/$m.yaml" --duration "$DURATION_MS" \
+                    --out "$OUT_DIR/lyra-$m" --quiet "${lyra_threads[@]}" \
+                    >"$OUT_DIR/lyra-$m.log" 2>&1
+            fi
+            rc=$?
+            echo "$rc" >"$OUT_DIR/lyra-$m.status"
+            if [ "$rc" != 0 ]; then
+                log "lyra FAILED on $m (exit $rc, see $OUT_DIR/lyra-$m.log)"
+            elif [ ! -f "$OUT_DIR/lyra-$m/run.json" ]; then
+                log "lyra wrote no $OUT_DIR/lyra-$m/run.json"
+                echo no-run-json >"$OUT_DIR/lyra-$m.status"
+            fi
+        fi
+    else
+        echo skipped >"$OUT_DIR/lyra-$m.status"
+    fi
+
+    # --- Brian2 C++ standalone ---------------------------------------------
+    if [ "$DO_BRIAN2" = 1 ]; then
+        rm -f "$OUT_DIR/brian2-$m.json"
+        log "brian2: $m, ${DURATION_MS} ms, cpp_standalone, $THREADS thread(s)"
+        if ! "$PYTHON" "$here/brian2_$m.py" --duration "$DURATION_MS" \
+                --threads "$THREADS" --seed "$SEED" --mode standalone \
+                --build-dir "$OUT_DIR/brian2-$m-project" \
+                --out "$OUT_DIR/brian2-$m.json" >"$OUT_DIR/brian2-$m.log" 2>&1; then
+            log "brian2 FAILED on $m (see $OUT_DIR/brian2-$m.log)"
+        fi
+    fi
+done
+
+# shellcheck disable=SC2086
+"$PYTHON" "$here/report.py" "$OUT_DIR" $MODELS

@@ -1,0 +1,311 @@
+/*
+ * lyra.h - the whole public API of lyra, a spiking neural network engine.
+ *
+ * Flow: a lyra_model (pure description: populations, projections, devices,
+ * recorders, run settings) is filled from a YAML file or by the calls below;
+ * lyra_network_create() builds it into memory; lyra_network_simulate()
+ * advances time and writes recorder files; lyra_network_finish() completes
+ * the files.
+ *
+ * Conventions
+ *  - Units are NEST's: ms, mV, pA, pF, nS, Hz. Every double crossing this API
+ *    is in those units unless a comment says otherwise.
+ *  - Fallible calls return int: 0 on success, a negative LYRA_E* code on
+ *    failure. lyra_strerror() names the code; lyra_model_errmsg() and
+ *    lyra_network_errmsg() give the detail of the last failure on that
+ *    handle. The library never aborts or exits on bad input or when memory
+ *    runs out.
+ *  - Inputs are copied. Returned pointers are borrowed: valid until the next
+ *    call that changes the handle, or its destruction.
+ *  - Thread safety: distinct handles may be used from distinct threads at
+ *    once; one handle must not be used from two threads at once. Functions
+ *    without a handle are safe from any thread.
+ *  - destroy(NULL) is a no-op.
+ */
+#ifndef LYRA_H
+#define LYRA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LYRA_VERSION_MAJOR 0
+#define LYRA_VERSION_MINOR 1
+#define LYRA_VERSION_PATCH 0
+#define LYRA_VERSION_STRING "0.1.0"
+
+/* Error codes. */
+#define LYRA_OK 0
+#define LYRA_EINVAL (-1)    /* invalid argument or parameter value */
+#define LYRA_ENOMEM (-2)    /* out of memory */
+#define LYRA_EIO (-3)       /* file could not be read or written */
+#define LYRA_EPARSE (-4)    /* model file is not well-formed YAML / format */
+#define LYRA_ENOTFOUND (-5) /* unknown name: model, parameter, population */
+#define LYRA_EUNIT (-6)     /* quantity has the wrong dimension or no unit */
+#define LYRA_ESTATE (-7)    /* call not allowed in the handle's state */
+#define LYRA_ENOTSUP (-8)   /* valid request that lyra does not support */
+
+/* Name of an error code ("invalid argument", ...); never NULL. */
+const char *lyra_strerror(int code);
+/* Version string of the linked library, e.g. "0.1.0". */
+const char *lyra_version(void);
+
+/* ------------------------------------------------------------------ */
+/* Model catalogue: the neuron and device models lyra knows.           */
+/* ------------------------------------------------------------------ */
+
+typedef struct lyra_param_info {
+  const char *name;     /* NEST name, e.g. "tau_m" */
+  const char *unit;     /* "ms", "mV", "pA", "pF", "nS", "Hz", "" */
+  double default_value; /* in unit; for state variables: initial value */
+  const char *doc;      /* one line */
+} lyra_param_info;
+
+typedef struct lyra_model_info {
+  const char *name;        /* "iaf_psc_exp" */
+  const char *kind;        /* "neuron" or "device" */
+  const char *doc;         /* one paragraph: what it is */
+  const char *equations;   /* the dynamics, as text */
+  const char *integration; /* how lyra integrates it */
+  const char *weight_unit; /* unit of synaptic weights onto/from it */
+  size_t n_params;
+  const lyra_param_info *params;
+  size_t n_state; /* state variables (neurons only) */
+  const lyra_param_info *state;
+} lyra_model_info;
+
+/* Number of models in the catalogue. */
+size_t lyra_model_info_count(void);
+/* Model i (0 <= i < count), or NULL. */
+const lyra_model_info *lyra_model_info_at(size_t i);
+/* Model by name, or NULL. */
+const lyra_model_info *lyra_model_info_find(const char *name);
+
+/* ------------------------------------------------------------------ */
+/* Model description                                                   */
+/* ------------------------------------------------------------------ */
+
+typedef struct lyra_model lyra_model;
+
+/* Random distributions for initial values, weights and delays. */
+typedef enum lyra_dist_kind {
+  LYRA_DIST_CONSTANT = 0,   /* p[0] = value */
+  LYRA_DIST_UNIFORM,        /* p[0] = low, p[1] = high: [low, high) */
+  LYRA_DIST_NORMAL,         /* p[0] = mean, p[1] = std */
+  LYRA_DIST_NORMAL_CLIPPED, /* p[0] mean, p[1] std, p[2] low, p[3] high;
+                               values outside [low, high] are redrawn */
+  LYRA_DIST_LOGNORMAL       /* p[0] = mu, p[1] = sigma of the underlying normal;
+                               the value is exp(mu + sigma*N(0,1)), in the unit */
+} lyra_dist_kind;
+
+typedef struct lyra_dist {
+  lyra_dist_kind kind;
+  double p[4];
+} lyra_dist;
+
+/* A constant distribution. */
+static inline lyra_dist lyra_dist_constant(double value) {
+  lyra_dist d = {LYRA_DIST_CONSTANT, {value, 0, 0, 0}};
+  return d;
+}
+
+/* Creates an empty model with default run settings (dt 0.1 ms, duration
+ * 1000 ms, seed 1, output directory "lyra-out"). *out is NULL on failure. */
+int lyra_model_create(lyra_model **out);
+/* Frees the model. Networks built from it do not depend on it. */
+void lyra_model_destroy(lyra_model *m);
+/* Detail of the last failure on m; "" if none. Model-file errors begin with
+ * "file:line:column: ". */
+const char *lyra_model_errmsg(const lyra_model *m);
+
+/* Loads a YAML model file into an empty model. On failure the model is
+ * left empty and the message names file:line:column, what was expected and
+ * what was found. */
+int lyra_model_load_file(lyra_model *m, const char *path);
+/* The same from memory; name is used in messages in place of a file name. */
+int lyra_model_load_string(lyra_model *m, const char *text, size_t len,
+                           const char *name);
+
+/* Run settings. */
+int lyra_model_set_dt(lyra_model *m, double dt_ms);
+int lyra_model_set_duration(lyra_model *m, double t_ms);
+int lyra_model_set_seed(lyra_model *m, uint64_t seed); /* 0 .. 2^32-1 */
+int lyra_model_set_output_dir(lyra_model *m, const char *dir);
+double lyra_model_dt(const lyra_model *m);
+double lyra_model_duration(const lyra_model *m);
+uint64_t lyra_model_seed(const lyra_model *m);
+const char *lyra_model_output_dir(const lyra_model *m);
+
+/* Populations. model is a neuron model of the catalogue; size >= 1.
+ * *index_out (may be NULL) receives the population index. Names are unique,
+ * 1..63 characters of [A-Za-z0-9_.-]. */
+int lyra_model_add_population(lyra_model *m, const char *name,
+                              const char *model, uint32_t size, int *index_out);
+/* Sets a parameter of every neuron in population pop, in the parameter's
+ * catalogue unit. The value is checked against the model's constraints
+ * when the model is validated (lyra_model_validate / network create). */
+int lyra_model_set_param(lyra_model *m, int pop, const char *param,
+                         double value);
+/* Initial value of a state variable, drawn per neuron from dist. */
+int lyra_model_set_initial(lyra_model *m, int pop, const char *state_var,
+                           const lyra_dist *dist);
+int lyra_model_population_count(const lyra_model *m);
+/* Index of the population with that name, or LYRA_ENOTFOUND. */
+int lyra_model_find_population(const lyra_model *m, const char *name);
+const char *lyra_model_population_name(const lyra_model *m, int pop);
+const char *lyra_model_population_model(const lyra_model *m, int pop);
+uint32_t lyra_model_population_size(const lyra_model *m, int pop);
+
+/* Connection rules, as in NEST. */
+typedef enum lyra_rule {
+  LYRA_RULE_ALL_TO_ALL = 0,
+  LYRA_RULE_ONE_TO_ONE,
+  LYRA_RULE_PAIRWISE_BERNOULLI, /* p */
+  LYRA_RULE_FIXED_INDEGREE,     /* n = in-degree of every target */
+  LYRA_RULE_FIXED_OUTDEGREE,    /* n = out-degree of every source */
+  LYRA_RULE_FIXED_TOTAL_NUMBER  /* n = number of synapses */
+} lyra_rule;
+
+/* Which input port of the target a synapse feeds. AUTO follows NEST: a
+ * non-negative weight feeds the excitatory port, a negative one the
+ * inhibitory port (models with one port take both). */
+typedef enum lyra_receptor {
+  LYRA_RECEPTOR_AUTO = 0,
+  LYRA_RECEPTOR_EX,
+  LYRA_RECEPTOR_IN
+} lyra_receptor;
+
+typedef struct lyra_projection_spec {
+  int source, target; /* population indices */
+  lyra_rule rule;
+  double p;            /* pairwise_bernoulli */
+  uint64_t n;          /* fixed_indegree/outdegree/total_number */
+  int allow_autapses;  /* default 1 */
+  int allow_multapses; /* default 1 */
+  lyra_dist weight;    /* in the target model's weight unit */
+  lyra_dist delay;     /* ms; rounded to steps, at least one step */
+  lyra_receptor receptor;
+} lyra_projection_spec;
+
+/* Fills s with NEST defaults: all_to_all, autapses and multapses allowed,
+ * weight 1, delay 1 ms, receptor AUTO. */
+void lyra_projection_spec_init(lyra_projection_spec *s);
+/* Adds a projection; the spec is checked now (populations exist, p in
+ * [0,1], in-degree possible, delay >= dt for constants, ...). */
+int lyra_model_add_projection(lyra_model *m, const lyra_projection_spec *s,
+                              int *index_out);
+int lyra_model_projection_count(const lyra_model *m);
+
+/* Devices: "poisson_generator" (independent train per target),
+ * "dc_generator" (current), "spike_generator" (the same given times to
+ * every target). */
+int lyra_model_add_device(lyra_model *m, const char *model, int *index_out);
+int lyra_model_set_device_param(lyra_model *m, int dev, const char *param,
+                                double value);
+/* spike_generator only: spike times in ms, each >= dt; sorted on copy. */
+int lyra_model_set_device_spike_times(lyra_model *m, int dev,
+                                      const double *times_ms, size_t n);
+/* Connects device dev to every neuron of pop. For dc_generator the weight
+ * scales the amplitude (use 1). */
+int lyra_model_connect_device(lyra_model *m, int dev, int pop, double weight,
+                              double delay_ms, lyra_receptor receptor);
+int lyra_model_device_count(const lyra_model *m);
+
+/* Recorder output formats (bit set). */
+#define LYRA_FORMAT_BINARY 1u /* <name>.lyspk / .lystate, see docs */
+#define LYRA_FORMAT_TEXT 2u   /* NEST-style text, <name>.dat */
+
+/* Records the spikes of population pop to file(s) named after it. */
+int lyra_model_record_spikes(lyra_model *m, int pop, unsigned formats);
+/* Records state variable var of the given neurons (population-local
+ * indices) every interval_ms (a multiple of dt). */
+int lyra_model_record_state(lyra_model *m, int pop, const char *var,
+                            const uint32_t *neurons, size_t n_neurons,
+                            double interval_ms, unsigned formats);
+
+/* Checks everything not checked when added (parameter constraints of each
+ * population). Network creation calls it too. */
+int lyra_model_validate(lyra_model *m);
+
+/* What building the model will take, computed without building it. */
+typedef struct lyra_estimate {
+  uint64_t neurons;
+  double synapses;    /* expected number (exact for deterministic rules) */
+  double bytes_total; /* predicted peak memory of the network */
+  double bytes_synapses;
+} lyra_estimate;
+int lyra_model_estimate(lyra_model *m, lyra_estimate *out);
+
+/* ------------------------------------------------------------------ */
+/* Network: built model, simulation, results                           */
+/* ------------------------------------------------------------------ */
+
+typedef struct lyra_network lyra_network;
+
+/* Builds the model (validated first). The model may be destroyed after.
+ * On failure *out is NULL and, if err is not NULL, up to errlen bytes of the
+ * message are copied to err. */
+int lyra_network_create(lyra_network **out, lyra_model *m, char *err,
+                        size_t errlen);
+/* Frees the network. Recorder files not finished are removed (their
+ * temporary names), never left looking complete. */
+void lyra_network_destroy(lyra_network *net);
+const char *lyra_network_errmsg(const lyra_network *net);
+
+/* Called now and then during simulate: simulated time so far and target, in
+ * ms, and wall seconds since simulate began. */
+typedef void (*lyra_progress_fn)(void *user, double t_ms, double t_end_ms,
+                                 double wall_s);
+/* Advances the network by duration_ms (rounded to whole steps). May be
+ * called repeatedly; recorders keep appending. */
+int lyra_network_simulate(lyra_network *net, double duration_ms,
+                          lyra_progress_fn progress, void *user);
+/* Completes and renames recorder files and writes run.json into the output
+ * directory. No further simulate after it. */
+int lyra_network_finish(lyra_network *net);
+
+typedef struct lyra_pop_stats {
+  const char *name;
+  const char *model;
+  uint32_t size;
+  uint64_t spikes; /* since the start */
+  double rate_hz;  /* spikes / (size * simulated time) */
+  double cv_isi;   /* mean over neurons with >= 2 intervals; NaN if none */
+  uint32_t silent; /* neurons that never fired */
+} lyra_pop_stats;
+int lyra_network_population_count(const lyra_network *net);
+int lyra_network_population_stats(const lyra_network *net, int pop,
+                                  lyra_pop_stats *out);
+
+typedef struct lyra_network_info {
+  uint64_t neurons;
+  uint64_t synapses;
+  uint64_t bytes_synapses; /* connectivity storage */
+  uint64_t bytes_total;    /* everything the network allocated */
+  double build_s;          /* wall time of lyra_network_create */
+  double sim_s;            /* wall time in simulate so far */
+  double t_ms;             /* simulated time so far */
+  uint64_t events;         /* synaptic events delivered so far */
+  double dt;
+  uint64_t seed;
+  const char *output_dir;
+} lyra_network_info;
+int lyra_network_get_info(const lyra_network *net, lyra_network_info *out);
+
+/* Population rate of pop in Hz, in consecutive bins of bin_ms (a multiple
+ * of dt) from t = 0: rates[k] covers [k bin_ms, (k+1) bin_ms). Fills at
+ * most n bins and returns how many it filled, or a negative error. */
+int lyra_network_population_rate(const lyra_network *net, int pop,
+                                 double bin_ms, double *rates, size_t n);
+
+/* State of one neuron (population-local index) by variable name. */
+int lyra_network_get_state(const lyra_network *net, int pop, uint32_t neuron,
+                           const char *var, double *value);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LYRA_H */

@@ -1,0 +1,280 @@
+/*
+ * Building a network from a validated model: neuron state, connectivity,
+ * ring buffers, devices, recorders.
+ */
+#include "engine/network.h"
+#include "util/rng.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int lyra__network_error(lyra_network *net, int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(net->err, sizeof net->err, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+const char *lyra_network_errmsg(const lyra_network *net) {
+  return net ? net->err : "";
+}
+
+/* Accounts an allocation in bytes_total. */
+static void *track(lyra_network *net, void *p, size_t bytes) {
+  if (p)
+    net->bytes_total += bytes;
+  return p;
+}
+
+static int init_state(lyra_network *net, lyra__pop *p,
+                      const lyra__pop_spec *ps) {
+  const lyra__model_desc *d = ps->model;
+  int ns = lyra__model_n_state(d);
+  for (int k = 0; k < ns; k++) {
+    size_t bytes = lyra__mul_size(p->n, sizeof(double));
+    p->state[k] = track(net, lyra__malloc_aligned(bytes), bytes);
+    if (!p->state[k])
+      return LYRA_ENOMEM;
+    memset(p->state[k], 0, (size_t)p->n * sizeof(double));
+  }
+  p->refr = track(net, lyra__calloc(p->n, sizeof *p->refr),
+                  (size_t)p->n * sizeof *p->refr);
+  if (!p->refr)
+    return LYRA_ENOMEM;
+  /* Visible state from its distribution, one stream per neuron and
+   * variable so that the draw does not depend on who computes it. */
+  for (size_t k = 0; k < d->info.n_state; k++) {
+    const lyra_dist *dist = &ps->init[k];
+    for (uint32_t i = 0; i < p->n; i++) {
+      lyra__rng r;
+      lyra__rng_init(&r, net->seed, LYRA__RNG_INIT, p->gid0 + i, (uint32_t)k,
+                     0);
+      p->state[k][i] = lyra__rng_dist(&r, dist);
+    }
+  }
+  return 0;
+}
+
+static int build_pops(lyra_network *net, const lyra_model *m) {
+  net->n_pops = m->n_pops;
+  net->pops = lyra__calloc((size_t)m->n_pops, sizeof *net->pops);
+  net->pop_names = lyra__calloc((size_t)m->n_pops, sizeof *net->pop_names);
+  if (!net->pops || !net->pop_names)
+    return LYRA_ENOMEM;
+  uint64_t gid = 0, chan = 0;
+  uint32_t maxn = 1;
+  for (int i = 0; i < m->n_pops; i++) {
+    const lyra__pop_spec *ps = &m->pops[i];
+    lyra__pop *p = &net->pops[i];
+    memcpy(net->pop_names[i], ps->name, LYRA__NAME_MAX);
+    p->model = ps->model;
+    p->n = ps->size;
+    p->gid0 = (uint32_t)gid;
+    p->chan_base = (uint32_t)chan;
+    p->dt = m->dt;
+    memcpy(p->params, ps->params, sizeof p->params);
+    p->model->prepare(p);
+    gid += p->n;
+    chan += (uint64_t)p->n * (uint64_t)lyra__model_ports(p->model);
+    maxn = p->n > maxn ? p->n : maxn;
+    if (gid > UINT32_MAX || chan > UINT32_MAX)
+      return LYRA_EINVAL;
+    int rc = init_state(net, p, ps);
+    if (rc)
+      return rc;
+  }
+  net->n_neurons = gid;
+  net->n_chan = chan;
+  net->scratch =
+      track(net, lyra__malloc(lyra__mul_size(maxn, 4)), (size_t)maxn * 4);
+  return net->scratch ? 0 : LYRA_ENOMEM;
+}
+
+static int build_stats(lyra_network *net) {
+  lyra__stats *s = &net->stats;
+  size_t n = net->n_neurons;
+  s->count = track(net, lyra__calloc(n, 4), n * 4);
+  s->last = track(net, lyra__malloc(lyra__mul_size(n, 8)), n * 8);
+  s->isi_sum = track(net, lyra__calloc(n, 8), n * 8);
+  s->isi_sq = track(net, lyra__calloc(n, 8), n * 8);
+  if (!s->count || !s->last || !s->isi_sum || !s->isi_sq)
+    return LYRA_ENOMEM;
+  for (size_t i = 0; i < n; i++)
+    s->last[i] = -1;
+  return 0;
+}
+
+/* Ring buffers: enough slots that a spike emitted anywhere in a slice with
+ * the longest delay never lands on a slot still to be read. */
+static int build_ring(lyra_network *net) {
+  net->slice = net->dmin > 0 ? net->dmin : 10;
+  net->n_slots = net->dmax + net->slice + 1;
+  size_t bytes =
+      lyra__mul_size(lyra__mul_size((size_t)net->n_slots, net->n_chan), 8);
+  net->ring = track(net, lyra__malloc_aligned(bytes), bytes);
+  if (!net->ring)
+    return LYRA_ENOMEM;
+  memset(net->ring, 0, bytes);
+  return 0;
+}
+
+/* Time stamps in text files are printed exactly as step * dt when dt has
+ * few decimals (0.1, 0.025, ...). */
+static void pick_time_format(lyra_network *net) {
+  net->dt_units = 0;
+  net->time_decimals = 6;
+  for (int d = 0; d <= 6; d++) {
+    double u = net->dt * pow(10.0, d);
+    if (fabs(u - round(u)) < 1e-9 * u) {
+      net->time_decimals = d;
+      net->dt_units = (uint64_t)llround(u);
+      return;
+    }
+  }
+}
+
+static int build(lyra_network *net, lyra_model *m) {
+  int rc;
+  net->dt = m->dt;
+  net->seed = m->seed;
+  net->output_dir = lyra__strdup(m->output_dir);
+  if (!net->output_dir)
+    return lyra__network_error(net, LYRA_ENOMEM, "out of memory");
+  pick_time_format(net);
+  if ((rc = build_pops(net, m)))
+    return lyra__network_error(net, rc,
+                               rc == LYRA_ENOMEM
+                                   ? "out of memory for neuron state"
+                                   : "more than 2^32 neurons or channels");
+  if ((rc = lyra__build_connectivity(net, m)))
+    return rc;
+  const lyra__csr *c = &net->csr;
+  net->bytes_total += c->n_syn * 8 + c->n_groups * 10 + c->n_src * 8;
+  if ((rc = build_stats(net)) || (rc = build_ring(net)))
+    return lyra__network_error(net, rc, "out of memory");
+  if ((rc = lyra__devices_build(net, m)))
+    return rc;
+  return lyra__recorders_open(net, m);
+}
+
+int lyra_network_create(lyra_network **out, lyra_model *m, char *err,
+                        size_t errlen) {
+  double t0 = lyra__now();
+  int rc;
+  if (!out || !m)
+    return LYRA_EINVAL;
+  *out = NULL;
+  if ((rc = lyra_model_validate(m))) {
+    if (err && errlen)
+      snprintf(err, errlen, "%s", m->err);
+    return rc;
+  }
+  lyra_network *net = lyra__calloc(1, sizeof *net);
+  if (!net) {
+    if (err && errlen)
+      snprintf(err, errlen, "out of memory");
+    return LYRA_ENOMEM;
+  }
+  if ((rc = build(net, m))) {
+    if (err && errlen)
+      snprintf(err, errlen, "%s", net->err);
+    lyra_network_destroy(net);
+    return rc;
+  }
+  net->build_s = lyra__now() - t0;
+  *out = net;
+  return 0;
+}
+
+void lyra_network_destroy(lyra_network *net) {
+  if (!net)
+    return;
+  lyra__recorders_abort(net);
+  lyra__devices_free(net);
+  for (int i = 0; net->pops && i < net->n_pops; i++) {
+    for (int k = 0; k < LYRA__MAX_STATE; k++)
+      lyra__free_aligned(net->pops[i].state[k]);
+    free(net->pops[i].refr);
+  }
+  free(net->pops);
+  free(net->pop_names);
+  lyra__csr_free(&net->csr);
+  lyra__free_aligned(net->ring);
+  free(net->sl_gid);
+  free(net->sl_step);
+  free(net->scratch);
+  free(net->step_counts);
+  free(net->stats.count);
+  free(net->stats.last);
+  free(net->stats.isi_sum);
+  free(net->stats.isi_sq);
+  free(net->output_dir);
+  free(net);
+}
+
+int lyra_network_population_count(const lyra_network *net) {
+  return net->n_pops;
+}
+
+int lyra_network_population_stats(const lyra_network *net, int pop,
+                                  lyra_pop_stats *out) {
+  if (!net || !out || pop < 0 || pop >= net->n_pops)
+    return LYRA_EINVAL;
+  const lyra__pop *p = &net->pops[pop];
+  const lyra__stats *s = &net->stats;
+  uint64_t spikes = 0;
+  uint32_t silent = 0, n_cv = 0;
+  double cv_sum = 0.0;
+  for (uint32_t i = p->gid0; i < p->gid0 + p->n; i++) {
+    spikes += s->count[i];
+    silent += s->count[i] == 0;
+    if (s->count[i] >= 3) { /* two or more intervals */
+      double k = (double)(s->count[i] - 1);
+      double mean = s->isi_sum[i] / k;
+      double var = s->isi_sq[i] / k - mean * mean;
+      cv_sum += sqrt(var > 0 ? var : 0) / mean;
+      n_cv++;
+    }
+  }
+  double t_s = (double)net->step * net->dt * 1e-3;
+  out->name = net->pop_names[pop];
+  out->model = p->model->info.name;
+  out->size = p->n;
+  out->spikes = spikes;
+  out->rate_hz = t_s > 0 ? (double)spikes / ((double)p->n * t_s) : (double)NAN;
+  out->cv_isi = n_cv ? cv_sum / n_cv : (double)NAN;
+  out->silent = silent;
+  return 0;
+}
+
+int lyra_network_get_info(const lyra_network *net, lyra_network_info *out) {
+  if (!net || !out)
+    return LYRA_EINVAL;
+  out->neurons = net->n_neurons;
+  out->synapses = net->csr.n_syn;
+  out->bytes_synapses =
+      net->csr.n_syn * 8 + net->csr.n_groups * 10 + (net->csr.n_src + 1) * 8;
+  out->bytes_total = net->bytes_total;
+  out->build_s = net->build_s;
+  out->sim_s = net->sim_s;
+  out->t_ms = (double)net->step * net->dt;
+  out->events = net->events;
+  out->dt = net->dt;
+  out->seed = net->seed;
+  out->output_dir = net->output_dir;
+  return 0;
+}
+
+int lyra_network_get_state(const lyra_network *net, int pop, uint32_t neuron,
+                           const char *var, double *value) {
+  if (!net || !var || !value || pop < 0 || pop >= net->n_pops)
+    return LYRA_EINVAL;
+  const lyra__pop *p = &net->pops[pop];
+  int k = lyra__state_index(&p->model->info, var);
+  if (k < 0 || neuron >= p->n)
+    return k < 0 ? LYRA_ENOTFOUND : LYRA_EINVAL;
+  *value = p->state[k][neuron];
+  return 0;
+}

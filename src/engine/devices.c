@@ -1,0 +1,225 @@
+/*
+ * Stimulation devices. They have no ring buffer of their own: in every
+ * step, just before a population is updated, each device adds what it
+ * emitted `delay` steps earlier straight into the slot being read. The
+ * order of additions into a slot (all spikes first, then devices in
+ * declaration order) therefore does not depend on slicing or threads.
+ */
+#include "engine/network.h"
+#include "util/rng.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Poisson counts for lambda below this come from table inversion of one
+ * 32-bit uniform; above it, from PTRS rejection. */
+#define LAMBDA_INVERSION_MAX 30.0
+
+static int64_t time_to_step(double t_ms, double dt) {
+  if (isinf(t_ms))
+    return INT64_MAX;
+  return (int64_t)ceil(t_ms / dt - 1e-9);
+}
+
+/* Inversion thresholds: count k where u32 < cdf[k] first holds. The last
+ * threshold is 2^32, so the search always ends; the tail it cuts holds
+ * less than 2^-32 of the probability. */
+static int build_poisson_table(lyra__device *d) {
+  int cap = (int)(d->lambda + 12.0 * sqrt(d->lambda) + 16.0);
+  d->cdf = lyra__malloc((size_t)cap * sizeof *d->cdf);
+  if (!d->cdf)
+    return LYRA_ENOMEM;
+  double pk = exp(-d->lambda), cum = 0.0;
+  int k;
+  for (k = 0; k < cap - 1; k++) {
+    cum += pk;
+    d->cdf[k] = (uint64_t)fmin(4294967296.0, floor(cum * 4294967296.0));
+    if (d->cdf[k] >= 4294967296ull)
+      break;
+    pk *= d->lambda / (k + 1);
+  }
+  d->cdf[k] = 4294967296ull; /* also where the loop ran out of room */
+  d->n_cdf = k + 1;
+  return 0;
+}
+
+static int resolve_port(const lyra__pop *p, int kind, lyra_receptor rec,
+                        double w) {
+  if (kind == LYRA__DEV_DC)
+    return lyra__current_port(p->model);
+  if (p->model->n_spike_ports == 1)
+    return 0;
+  if (rec == LYRA_RECEPTOR_EX)
+    return 0;
+  if (rec == LYRA_RECEPTOR_IN)
+    return 1;
+  return w < 0.0;
+}
+
+static int build_one(lyra_network *net, lyra__device *d,
+                     const lyra__device_spec *ds, uint32_t index) {
+  d->kind = ds->kind;
+  d->index = index;
+  d->start_step = time_to_step(ds->params[1], net->dt);
+  d->stop_step = time_to_step(ds->params[2], net->dt);
+  d->targets = lyra__calloc(ds->n_targets, sizeof *d->targets);
+  if (!d->targets)
+    return LYRA_ENOMEM;
+  d->n_targets = ds->n_targets;
+  for (size_t t = 0; t < ds->n_targets; t++) {
+    const lyra__device_target *st = &ds->targets[t];
+    lyra__dev_target *dt = &d->targets[t];
+    dt->pop = st->pop;
+    dt->weight = st->weight;
+    dt->delay = (int)lround(st->delay_ms / net->dt);
+    dt->delay = dt->delay < 1 ? 1 : dt->delay;
+    dt->port =
+        resolve_port(&net->pops[st->pop], d->kind, st->receptor, st->weight);
+  }
+  if (d->kind == LYRA__DEV_DC) {
+    d->amplitude = ds->params[LYRA__DC_AMPLITUDE];
+  } else if (d->kind == LYRA__DEV_POISSON) {
+    d->lambda = ds->params[LYRA__POISSON_RATE] * net->dt * 1e-3;
+    if (d->lambda <= LAMBDA_INVERSION_MAX && build_poisson_table(d))
+      return LYRA_ENOMEM;
+    d->cache = lyra__calloc(d->n_targets, sizeof *d->cache);
+    d->cache_block = lyra__malloc(d->n_targets * sizeof *d->cache_block);
+    if (!d->cache || !d->cache_block)
+      return LYRA_ENOMEM;
+    for (size_t t = 0; t < d->n_targets; t++) {
+      uint32_t n = net->pops[d->targets[t].pop].n;
+      d->cache[t] = lyra__malloc(lyra__mul_size(n, 16));
+      d->cache_block[t] = -1;
+      if (!d->cache[t])
+        return LYRA_ENOMEM;
+      net->bytes_total += (uint64_t)n * 16;
+    }
+  } else {
+    d->spike_steps = lyra__malloc(ds->n_spike_times * sizeof(int64_t));
+    if (!d->spike_steps)
+      return LYRA_ENOMEM;
+    /* A spike at time t is stamped t and so emitted in step t/dt - 1. */
+    for (size_t i = 0; i < ds->n_spike_times; i++)
+      d->spike_steps[i] = llround(ds->spike_times[i] / net->dt) - 1;
+    d->n_spikes = ds->n_spike_times;
+  }
+  return 0;
+}
+
+int lyra__devices_build(lyra_network *net, const lyra_model *m) {
+  net->devs = lyra__calloc((size_t)m->n_devs, sizeof *net->devs);
+  if (!net->devs)
+    return lyra__network_error(net, LYRA_ENOMEM, "out of memory");
+  net->n_devs = m->n_devs;
+  for (int i = 0; i < m->n_devs; i++)
+    if (build_one(net, &net->devs[i], &m->devs[i], (uint32_t)i))
+      return lyra__network_error(net, LYRA_ENOMEM, "out of memory for devices");
+  return 0;
+}
+
+void lyra__devices_free(lyra_network *net) {
+  for (int i = 0; net->devs && i < net->n_devs; i++) {
+    lyra__device *d = &net->devs[i];
+    for (size_t t = 0; d->cache && t < d->n_targets; t++)
+      free(d->cache[t]);
+    free(d->cache);
+    free(d->cache_block);
+    free(d->cdf);
+    free(d->spike_steps);
+    free(d->targets);
+  }
+  free(net->devs);
+  net->devs = NULL;
+}
+
+/* Poisson counts for emission step e into port values x[0..n). Counts
+ * come from the stream of (neuron, device); one Philox block covers four
+ * consecutive steps of one neuron, cached between steps. */
+static void inject_poisson(const lyra_network *net, lyra__device *d, size_t t,
+                           int64_t e, double *x) {
+  const lyra__dev_target *tg = &d->targets[t];
+  const lyra__pop *p = &net->pops[tg->pop];
+  const double w = tg->weight;
+  if (d->lambda <= 0.0)
+    return;
+  if (d->lambda > LAMBDA_INVERSION_MAX) {
+    for (uint32_t i = 0; i < p->n; i++) {
+      lyra__rng r;
+      lyra__rng_init(&r, net->seed, LYRA__RNG_POISSON, p->gid0 + i, d->index,
+                     (uint32_t)e);
+      x[i] += w * lyra__rng_poisson_ptrs(&r, d->lambda);
+    }
+    return;
+  }
+  uint32_t *cache = d->cache[t];
+  int64_t block = e >> 2;
+  if (d->cache_block[t] != block) {
+    for (uint32_t i = 0; i < p->n; i++) {
+      lyra__rng r;
+      lyra__rng_init(&r, net->seed, LYRA__RNG_POISSON, p->gid0 + i, d->index,
+                     (uint32_t)block);
+      for (int k = 0; k < 4; k++)
+        cache[4 * i + k] = lyra__rng_u32(&r);
+    }
+    d->cache_block[t] = block;
+  }
+  const uint64_t *cdf = d->cdf;
+  const int word = (int)(e & 3);
+  for (uint32_t i = 0; i < p->n; i++) {
+    uint64_t u = cache[4 * i + word];
+    uint32_t k = 0;
+    while (u >= cdf[k])
+      k++;
+    x[i] += w * k;
+  }
+}
+
+static int spikegen_count(const lyra__device *d, int64_t e) {
+  /* Binary search for the first spike step >= e, then count equal ones
+   * (several spike times may round to the same step). */
+  size_t lo = 0, hi = d->n_spikes;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (d->spike_steps[mid] < e)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  int c = 0;
+  while (lo < d->n_spikes && d->spike_steps[lo] == e) {
+    lo++;
+    c++;
+  }
+  return c;
+}
+
+void lyra__devices_inject(lyra_network *net, int pop, int64_t s,
+                          double *const *in) {
+  for (int i = 0; i < net->n_devs; i++) {
+    lyra__device *d = &net->devs[i];
+    for (size_t t = 0; t < d->n_targets; t++) {
+      const lyra__dev_target *tg = &d->targets[t];
+      if (tg->pop != pop)
+        continue;
+      int64_t e = s - tg->delay; /* emission step of what arrives now */
+      double *x = in[tg->port];
+      uint32_t n = net->pops[pop].n;
+      if (d->kind == LYRA__DEV_SPIKEGEN) {
+        int c = e >= 0 ? spikegen_count(d, e) : 0;
+        for (uint32_t j = 0; c && j < n; j++)
+          x[j] += tg->weight * c;
+        continue;
+      }
+      if (e < 0 || e < d->start_step || e >= d->stop_step)
+        continue;
+      if (d->kind == LYRA__DEV_DC) {
+        double a = tg->weight * d->amplitude;
+        for (uint32_t j = 0; j < n; j++)
+          x[j] += a;
+      } else {
+        inject_poisson(net, d, t, e, x);
+      }
+    }
+  }
+}

@@ -1,0 +1,151 @@
+/*
+ * The built network: what build/ hands to engine/ and record/.
+ */
+#ifndef LYRA_NETWORK_H
+#define LYRA_NETWORK_H
+
+#include "lyra_internal.h"
+#include "models/models.h"
+
+#include <stdio.h>
+
+/* Static synapses, CSR by source, each source's synapses grouped by delay.
+ * Groups of source s: [row[s], row[s+1]); synapses of group g:
+ * [gstart[g], gstart[g+1]), all with delay gdelay[g] steps.
+ * Per synapse: ring-buffer channel (4 bytes) and weight (4 bytes): 8 bytes.
+ */
+typedef struct lyra__csr {
+  uint64_t n_src, n_groups, n_syn;
+  uint64_t *row;    /* [n_src + 1] */
+  uint64_t *gstart; /* [n_groups + 1] */
+  uint16_t *gdelay; /* [n_groups] */
+  uint32_t *chan;   /* [n_syn] */
+  float *weight;    /* [n_syn] */
+} lyra__csr;
+
+/* A device's connection to one population, ready for the step loop. */
+typedef struct lyra__dev_target {
+  int pop;
+  int port;
+  int delay; /* steps */
+  double weight;
+} lyra__dev_target;
+
+typedef struct lyra__device {
+  int kind;
+  uint32_t index; /* device index: part of the Poisson stream key */
+  int64_t start_step, stop_step; /* emission steps [start, stop) */
+  double amplitude;              /* dc */
+  double lambda;                 /* poisson: mean count per step */
+  uint64_t *cdf;                 /* poisson inversion thresholds (2^32 scale) */
+  int n_cdf;
+  int64_t *spike_steps; /* spike_generator: emission steps, sorted */
+  size_t n_spikes;
+  lyra__dev_target *targets;
+  size_t n_targets;
+  /* Poisson: one Philox block gives four steps of one neuron; cache them.
+   * cache[t][4*i + k] for target t, neuron i; block tag per target. */
+  uint32_t **cache;
+  int64_t *cache_block;
+} lyra__device;
+
+/* An output file written under a temporary name, renamed when complete. */
+typedef struct lyra__outfile {
+  FILE *f;
+  char *path, *tmp_path;
+  uint64_t n_records;
+} lyra__outfile;
+
+typedef struct lyra__recorder {
+  lyra__recorder_spec spec;
+  lyra__outfile bin, text;
+  int interval_steps;
+  /* text formatting of times: time = step * dt_units / 10^decimals */
+} lyra__recorder;
+
+/* Per-neuron spike statistics, kept for every neuron. */
+typedef struct lyra__stats {
+  uint32_t *count;
+  int64_t *last; /* step of last spike, -1 if none */
+  double *isi_sum, *isi_sq;
+} lyra__stats;
+
+struct lyra_network {
+  char err[LYRA__ERR_MAX];
+  double dt;
+  uint64_t seed;
+  char *output_dir;
+  int n_pops;
+  lyra__pop *pops;
+  char (*pop_names)[LYRA__NAME_MAX];
+  uint64_t n_neurons;
+  uint32_t *pop_of_gid_start; /* gid0 of each pop, [n_pops + 1] */
+
+  lyra__csr csr;
+  int dmin, dmax; /* synaptic delays in steps */
+  int slice;      /* steps per slice = dmin */
+
+  /* Ring buffers: ring[slot * n_chan + channel], R slots. */
+  double *ring;
+  uint64_t n_chan;
+  int n_slots;
+
+  lyra__device *devs;
+  int n_devs;
+
+  lyra__recorder *recs;
+  int n_recs;
+  int *spike_rec_of_pop; /* recorder index or -1 */
+
+  /* Spikes of the current slice: global id and step of emission. */
+  uint32_t *sl_gid;
+  int64_t *sl_step;
+  uint64_t sl_count, sl_cap;
+  uint32_t *scratch; /* per-pop spike indices of a step, max pop size */
+
+  lyra__stats stats;
+  /* Spike count of every population in every step: [step * n_pops + pop]. */
+  uint32_t *step_counts;
+  uint64_t step_counts_cap; /* in steps */
+  int64_t step;             /* steps simulated so far */
+  uint64_t events;
+  double build_s, sim_s;
+  uint64_t bytes_total;
+  int finished;
+  int time_decimals; /* for text output */
+  uint64_t dt_units; /* dt * 10^time_decimals, if exact; else 0 */
+};
+
+/* build/connect.c: generates all projections into net->csr. */
+int lyra__build_connectivity(lyra_network *net, const lyra_model *m);
+void lyra__csr_free(lyra__csr *c);
+
+/* engine/devices.c */
+int lyra__devices_build(lyra_network *net, const lyra_model *m);
+void lyra__devices_free(lyra_network *net);
+/* Adds the input of every device aimed at pop for step s to in[] . */
+void lyra__devices_inject(lyra_network *net, int pop, int64_t s,
+                          double *const *in);
+
+/* record/recorders.c */
+int lyra__recorders_open(lyra_network *net, const lyra_model *m);
+/* Spikes emitted at step s (recorded time stamp s + 1) by pop. */
+int lyra__record_spikes(lyra_network *net, int pop, int64_t s,
+                        const uint32_t *idx, uint32_t n);
+int lyra__record_state(lyra_network *net, int64_t s);
+int lyra__recorders_close(lyra_network *net);
+void lyra__recorders_abort(lyra_network *net);
+int lyra__write_run_summary(lyra_network *net);
+
+/* record/outfile.c */
+int lyra__outfile_open(lyra__outfile *o, const char *dir, const char *name,
+                       char *err);
+int lyra__outfile_commit(lyra__outfile *o, char *err);
+void lyra__outfile_abort(lyra__outfile *o);
+/* Makes dir and its parents (mkdir -p). */
+int lyra__mkdirs(const char *dir, char *err);
+
+int lyra__network_error(lyra_network *net, int code, const char *fmt, ...)
+    LYRA__PRINTF(3, 4);
+
+#endif

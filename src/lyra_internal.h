@@ -1,0 +1,120 @@
+/*
+ * lyra_internal.h - declarations shared between the library's stages.
+ * Never installed; nothing outside src/ includes it.
+ *
+ * Internal non-static names carry the prefix lyra__.
+ */
+#ifndef LYRA_INTERNAL_H
+#define LYRA_INTERNAL_H
+
+#include "lyra.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define LYRA__NAME_MAX 64
+#define LYRA__ERR_MAX 1024
+
+#if defined(__GNUC__)
+#define LYRA__PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define LYRA__PRINTF(a, b)
+#endif
+
+/* ---- util/error.c ------------------------------------------------- */
+
+/* Formats into buf (size LYRA__ERR_MAX) and returns code. */
+int lyra__errf(char *buf, int code, const char *fmt, ...) LYRA__PRINTF(3, 4);
+
+/* ---- util/alloc.c: allocation that reports failure, never aborts --- */
+
+void *lyra__malloc(size_t n);
+void *lyra__calloc(size_t count, size_t size);
+void *lyra__realloc(void *p, size_t n);
+/* Aligned to 64 bytes (a cache line); free with lyra__free_aligned. */
+void *lyra__malloc_aligned(size_t n);
+void lyra__free_aligned(void *p);
+char *lyra__strdup(const char *s);
+/* n*size, or SIZE_MAX if it overflows (so the allocation then fails). */
+size_t lyra__mul_size(size_t n, size_t size);
+
+/* Monotonic wall clock in seconds. */
+double lyra__now(void);
+
+/* ---- spec/units.c -------------------------------------------------- */
+
+/* Parses "20 ms", "-0.5 mV", "8 Hz", "1e3 pA" and converts to the unit
+ * `unit` (a catalogue unit: "ms", "mV", "pA", "pF", "nS", "Hz", or "" for
+ * a plain number). Returns 0, LYRA_EUNIT (missing or incompatible unit;
+ * why in err) or LYRA_EPARSE (not a number). err has LYRA__ERR_MAX bytes. */
+int lyra__parse_quantity(const char *text, const char *unit, double *out,
+                         char *err);
+
+/* ---- model spec (spec/model.c) ------------------------------------- */
+
+typedef struct lyra__model_desc lyra__model_desc;
+
+#define LYRA__MAX_PARAMS 24
+#define LYRA__MAX_STATE 8
+
+typedef struct lyra__pop_spec {
+  char name[LYRA__NAME_MAX];
+  const lyra__model_desc *model;
+  uint32_t size;
+  double params[LYRA__MAX_PARAMS]; /* in catalogue units */
+  lyra_dist init[LYRA__MAX_STATE];
+} lyra__pop_spec;
+
+typedef struct lyra__device_target {
+  int pop;
+  double weight;
+  double delay_ms;
+  lyra_receptor receptor;
+} lyra__device_target;
+
+typedef struct lyra__device_spec {
+  const lyra_model_info *info;
+  int kind; /* LYRA__DEV_* */
+  double params[LYRA__MAX_PARAMS];
+  double *spike_times; /* spike_generator, sorted, ms */
+  size_t n_spike_times;
+  lyra__device_target *targets;
+  size_t n_targets;
+} lyra__device_spec;
+
+enum { LYRA__DEV_POISSON = 0, LYRA__DEV_DC, LYRA__DEV_SPIKEGEN };
+
+typedef struct lyra__recorder_spec {
+  int is_state; /* 0: spikes, 1: state variable */
+  int pop;
+  int var;           /* state index for state recorders */
+  uint32_t *neurons; /* state recorders */
+  size_t n_neurons;
+  double interval_ms; /* state recorders */
+  unsigned formats;
+} lyra__recorder_spec;
+
+struct lyra_model {
+  char err[LYRA__ERR_MAX];
+  double dt, duration;
+  uint64_t seed;
+  char *output_dir;
+  lyra__pop_spec *pops;
+  int n_pops, cap_pops;
+  lyra_projection_spec *projs;
+  int n_projs, cap_projs;
+  lyra__device_spec *devs;
+  int n_devs, cap_devs;
+  lyra__recorder_spec *recs;
+  int n_recs, cap_recs;
+};
+
+/* Sets m->err from a format and returns code. */
+int lyra__model_error(lyra_model *m, int code, const char *fmt, ...)
+    LYRA__PRINTF(3, 4);
+/* Empties the model (back to the state after create), keeping m->err. */
+void lyra__model_clear(lyra_model *m);
+
+#endif

@@ -1,0 +1,108 @@
+/*
+ * models.h - the neuron model interface.
+ *
+ * A neuron model is a table (lyra__model_desc) of metadata plus three
+ * functions over a whole population: validate its parameters, precompute
+ * its propagators, and advance a range of neurons by one step. The engine
+ * calls update once per population and step, never per neuron, so the hot
+ * loop is a plain loop over structure-of-arrays state.
+ */
+#ifndef LYRA_MODELS_H
+#define LYRA_MODELS_H
+
+#include "lyra_internal.h"
+
+/* Input ports of a neuron: spike receptors first, then one current port.
+ * Ring-buffer channel of port r of neuron i: chan_base + r * n + i. */
+#define LYRA__MAX_PORTS 4
+#define LYRA__MAX_VARS 32
+
+typedef struct lyra__pop {
+  const lyra__model_desc *model;
+  uint32_t n;         /* neurons */
+  uint32_t gid0;      /* global index of neuron 0 */
+  uint32_t chan_base; /* first ring-buffer channel */
+  double dt;
+  double params[LYRA__MAX_PARAMS];
+  double vars[LYRA__MAX_VARS];    /* propagators, computed by prepare */
+  int32_t refr_steps;             /* refractory period in steps */
+  double *state[LYRA__MAX_STATE]; /* visible then hidden state, each [n] */
+  int32_t *refr;                  /* steps of refractoriness left, [n] */
+} lyra__pop;
+
+/* Spikes of one step: population-local indices, ascending. */
+typedef struct lyra__spike_out {
+  uint32_t *idx;
+  uint32_t count;
+} lyra__spike_out;
+
+struct lyra__model_desc {
+  lyra_model_info info;
+  int n_spike_ports;  /* 1: one port for all spikes; 2: ex (0), in (1) */
+  int n_hidden_state; /* state arrays after the visible ones */
+  /* 0 if the parameters are admissible; else LYRA_EINVAL and a message
+   * naming the parameter and the constraint in err. */
+  int (*validate)(const double *params, char *err);
+  /* Precomputes p->vars and p->refr_steps from p->params and p->dt. */
+  void (*prepare)(lyra__pop *p);
+  /* Advances neurons [lo, hi) by one step. in[r] points at port r's
+   * values for neuron 0 in the current ring slot; update reads and zeroes
+   * in[r][i] for its neurons. Spiking neurons are appended to out. */
+  void (*update)(lyra__pop *p, uint32_t lo, uint32_t hi, double *const *in,
+                 lyra__spike_out *out);
+};
+
+/* Ports of a population: spike ports then the current port. */
+static inline int lyra__model_ports(const lyra__model_desc *d) {
+  return d->n_spike_ports + 1;
+}
+static inline int lyra__current_port(const lyra__model_desc *d) {
+  return d->n_spike_ports;
+}
+static inline int lyra__model_n_state(const lyra__model_desc *d) {
+  return (int)d->info.n_state + d->n_hidden_state;
+}
+
+/* Exponentially decaying variables are flushed to zero below 1e-200, so
+ * that a silent network does not crawl through subnormal arithmetic (a
+ * trap NEST's COBA example falls into). The change is far below anything
+ * physical. */
+static inline double lyra__flush(double x) {
+  return x < 1e-200 && x > -1e-200 ? 0.0 : x;
+}
+
+/* Registry (models/registry.c). */
+const lyra__model_desc *lyra__neuron_model_find(const char *name);
+/* Index of a parameter / state variable by name, or -1. */
+int lyra__param_index(const lyra_model_info *info, const char *name);
+int lyra__state_index(const lyra_model_info *info, const char *name);
+
+/* Device catalogue entries (models/devices.c). */
+extern const lyra_model_info lyra__poisson_generator_info;
+extern const lyra_model_info lyra__dc_generator_info;
+extern const lyra_model_info lyra__spike_generator_info;
+enum { LYRA__POISSON_RATE = 0, LYRA__POISSON_START, LYRA__POISSON_STOP };
+enum { LYRA__DC_AMPLITUDE = 0, LYRA__DC_START, LYRA__DC_STOP };
+
+/* Neuron models. */
+extern const lyra__model_desc lyra__iaf_psc_delta;
+extern const lyra__model_desc lyra__iaf_psc_exp;
+extern const lyra__model_desc lyra__iaf_psc_alpha;
+extern const lyra__model_desc lyra__iaf_cond_exp;
+
+/* Exact-integration propagators shared by the current-based models
+ * (models/propagators.c). See the file for the derivation. */
+double lyra__prop_exp_psc(double tau_syn, double tau_m, double c_m, double h);
+double lyra__prop_alpha_psc(double tau_syn, double tau_m, double c_m, double h);
+
+/* Common checks: returns LYRA_EINVAL with a message if value <= 0. */
+int lyra__require_positive(const lyra_model_info *info, const double *params,
+                           int index, char *err);
+int lyra__require_nonnegative(const lyra_model_info *info, const double *params,
+                              int index, char *err);
+int lyra__require_less(const lyra_model_info *info, const double *params, int a,
+                       int b, char *err);
+/* Steps in a refractory period of t_ref ms at step dt (rounded). */
+int32_t lyra__refractory_steps(double t_ref, double dt);
+
+#endif

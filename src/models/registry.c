@@ -1,0 +1,98 @@
+/* The model catalogue: neuron models first, then devices. */
+#include "models/models.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const lyra__model_desc *const neuron_models[] = {
+    &lyra__iaf_psc_delta,
+    &lyra__iaf_psc_exp,
+    &lyra__iaf_psc_alpha,
+    &lyra__iaf_cond_exp,
+};
+#define N_NEURON (sizeof neuron_models / sizeof neuron_models[0])
+
+static const lyra_model_info *const device_models[] = {
+    &lyra__poisson_generator_info,
+    &lyra__dc_generator_info,
+    &lyra__spike_generator_info,
+};
+#define N_DEVICE (sizeof device_models / sizeof device_models[0])
+
+size_t lyra_model_info_count(void) {
+  return N_NEURON + N_DEVICE;
+}
+
+const lyra_model_info *lyra_model_info_at(size_t i) {
+  if (i < N_NEURON)
+    return &neuron_models[i]->info;
+  if (i < N_NEURON + N_DEVICE)
+    return device_models[i - N_NEURON];
+  return NULL;
+}
+
+const lyra_model_info *lyra_model_info_find(const char *name) {
+  if (!name)
+    return NULL;
+  for (size_t i = 0; i < lyra_model_info_count(); i++) {
+    const lyra_model_info *info = lyra_model_info_at(i);
+    if (strcmp(info->name, name) == 0)
+      return info;
+  }
+  return NULL;
+}
+
+const lyra__model_desc *lyra__neuron_model_find(const char *name) {
+  for (size_t i = 0; name && i < N_NEURON; i++)
+    if (strcmp(neuron_models[i]->info.name, name) == 0)
+      return neuron_models[i];
+  return NULL;
+}
+
+static int find_in(const lyra_param_info *list, size_t n, const char *name) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(list[i].name, name) == 0)
+      return (int)i;
+  return -1;
+}
+
+int lyra__param_index(const lyra_model_info *info, const char *name) {
+  return find_in(info->params, info->n_params, name);
+}
+
+int lyra__state_index(const lyra_model_info *info, const char *name) {
+  return find_in(info->state, info->n_state, name);
+}
+
+int lyra__require_positive(const lyra_model_info *info, const double *params,
+                           int index, char *err) {
+  if (params[index] > 0 && isfinite(params[index]))
+    return 0;
+  return lyra__errf(err, LYRA_EINVAL, "%s: %s must be > 0 %s, got %g",
+                    info->name, info->params[index].name,
+                    info->params[index].unit, params[index]);
+}
+
+int lyra__require_nonnegative(const lyra_model_info *info, const double *params,
+                              int index, char *err) {
+  if (params[index] >= 0 && isfinite(params[index]))
+    return 0;
+  return lyra__errf(err, LYRA_EINVAL, "%s: %s must be >= 0 %s, got %g",
+                    info->name, info->params[index].name,
+                    info->params[index].unit, params[index]);
+}
+
+int lyra__require_less(const lyra_model_info *info, const double *params, int a,
+                       int b, char *err) {
+  if (params[a] < params[b])
+    return 0;
+  return lyra__errf(err, LYRA_EINVAL, "%s: %s (%g %s) must be below %s (%g %s)",
+                    info->name, info->params[a].name, params[a],
+                    info->params[a].unit, info->params[b].name, params[b],
+                    info->params[b].unit);
+}
+
+int32_t lyra__refractory_steps(double t_ref, double dt) {
+  return (int32_t)lround(t_ref / dt);
+}

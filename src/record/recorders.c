@@ -1,0 +1,274 @@
+/*
+ * Spike and state recorders: native binary (self-describing header) and
+ * NEST-style text. Records are written in the order the engine produces
+ * them: by time, then by id.
+ *
+ * Binary layout (all integers little-endian):
+ *   0  char[8]  magic "LYRASPK1" (spikes) or "LYRASTA1" (state)
+ *   8  uint64   number of records (written when the file is completed)
+ *  16  uint32   length L of the header text
+ *  20  char[L]  header text: "key: value" lines (dt, units, ids, seed...)
+ *  20+L records: spikes: uint32 id, uint32 step (time = step * dt_ms);
+ *               state: uint32 step, then one float64 per recorded neuron.
+ * Ids are NEST-style global ids: 1-based, populations numbered in the
+ * order they are declared.
+ */
+#include "engine/network.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void put_u32(unsigned char *b, uint32_t v) {
+  for (int i = 0; i < 4; i++)
+    b[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put_u64(unsigned char *b, uint64_t v) {
+  for (int i = 0; i < 8; i++)
+    b[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put_f64(unsigned char *b, double x) {
+  uint64_t v;
+  memcpy(&v, &x, 8);
+  put_u64(b, v);
+}
+
+/* Header text shared by all files of a population. */
+static int describe(const lyra_network *net, int pop, char *buf, size_t n,
+                    const char *prefix) {
+  const lyra__pop *p = &net->pops[pop];
+  return snprintf(buf, n,
+                  "%slyra_version: %s\n%spopulation: %s\n%smodel: %s\n"
+                  "%sfirst_id: %" PRIu32 "\n%ssize: %" PRIu32 "\n"
+                  "%sdt_ms: %.17g\n%sseed: %" PRIu64 "\n",
+                  prefix, LYRA_VERSION_STRING, prefix, net->pop_names[pop],
+                  prefix, p->model->info.name, prefix, p->gid0 + 1, prefix,
+                  p->n, prefix, net->dt, prefix, net->seed);
+}
+
+static int write_bin_header(lyra__outfile *o, const char *magic,
+                            const char *text) {
+  unsigned char head[20];
+  uint32_t len = (uint32_t)strlen(text);
+  memcpy(head, magic, 8);
+  put_u64(head + 8, 0);
+  put_u32(head + 16, len);
+  if (fwrite(head, 1, 20, o->f) != 20 || fwrite(text, 1, len, o->f) != len)
+    return LYRA_EIO;
+  return 0;
+}
+
+static int open_spike_rec(lyra_network *net, lyra__recorder *r, char *err) {
+  const char *name = net->pop_names[r->spec.pop];
+  char fname[LYRA__NAME_MAX + 32], head[1024], desc[768];
+  int rc;
+  describe(net, r->spec.pop, desc, sizeof desc, "");
+  if (r->spec.formats & LYRA_FORMAT_BINARY) {
+    snprintf(fname, sizeof fname, "%s.spikes.lyspk", name);
+    if ((rc = lyra__outfile_open(&r->bin, net->output_dir, fname, err)))
+      return rc;
+    snprintf(head, sizeof head,
+             "format: lyra-spikes 1\n%srecord: uint32 id, uint32 step\n"
+             "time: step * dt_ms\n",
+             desc);
+    if (write_bin_header(&r->bin, "LYRASPK1", head))
+      return lyra__errf(err, LYRA_EIO, "%s: write failed", r->bin.tmp_path);
+  }
+  if (r->spec.formats & LYRA_FORMAT_TEXT) {
+    snprintf(fname, sizeof fname, "%s.spikes.dat", name);
+    if ((rc = lyra__outfile_open(&r->text, net->output_dir, fname, err)))
+      return rc;
+    describe(net, r->spec.pop, desc, sizeof desc, "# ");
+    fprintf(r->text.f,
+            "# lyra spike recorder, NEST-compatible text\n%s"
+            "# sender: global id (1-based), time_ms: spike time in ms\n"
+            "sender\ttime_ms\n",
+            desc);
+  }
+  return 0;
+}
+
+static int open_state_rec(lyra_network *net, lyra__recorder *r, char *err) {
+  const lyra__pop *p = &net->pops[r->spec.pop];
+  const lyra_param_info *var = &p->model->info.state[r->spec.var];
+  const char *name = net->pop_names[r->spec.pop];
+  char fname[LYRA__NAME_MAX + 64], desc[768];
+  size_t cap = 512 + r->spec.n_neurons * 12;
+  char *head = lyra__malloc(cap);
+  int rc = head ? 0 : LYRA_ENOMEM;
+  r->interval_steps = (int)(r->spec.interval_ms / net->dt + 0.5);
+  if (rc)
+    return lyra__errf(err, rc, "out of memory");
+  describe(net, r->spec.pop, desc, sizeof desc, "");
+  int at = snprintf(head, cap,
+                    "format: lyra-state 1\n%svariable: %s\nunit: %s\n"
+                    "interval_steps: %d\nneurons: %zu\nids:",
+                    desc, var->name, var->unit, r->interval_steps,
+                    r->spec.n_neurons);
+  for (size_t i = 0; i < r->spec.n_neurons; i++)
+    at += snprintf(head + at, cap - (size_t)at, " %" PRIu32,
+                   p->gid0 + r->spec.neurons[i] + 1);
+  snprintf(head + at, cap - (size_t)at,
+           "\nrecord: uint32 step, float64 value per id\ntime: step * dt_ms\n");
+  if (r->spec.formats & LYRA_FORMAT_BINARY) {
+    snprintf(fname, sizeof fname, "%s.%s.lystate", name, var->name);
+    rc = lyra__outfile_open(&r->bin, net->output_dir, fname, err);
+    if (!rc && write_bin_header(&r->bin, "LYRASTA1", head))
+      rc = lyra__errf(err, LYRA_EIO, "%s: write failed", r->bin.tmp_path);
+  }
+  if (!rc && (r->spec.formats & LYRA_FORMAT_TEXT)) {
+    snprintf(fname, sizeof fname, "%s.%s.dat", name, var->name);
+    rc = lyra__outfile_open(&r->text, net->output_dir, fname, err);
+    if (!rc) {
+      describe(net, r->spec.pop, desc, sizeof desc, "# ");
+      fprintf(r->text.f,
+              "# lyra multimeter, NEST-compatible text\n%s# unit of %s: %s\n"
+              "sender\ttime_ms\t%s\n",
+              desc, var->name, var->unit, var->name);
+    }
+  }
+  free(head);
+  return rc;
+}
+
+int lyra__recorders_open(lyra_network *net, const lyra_model *m) {
+  char err[LYRA__ERR_MAX];
+  int rc;
+  net->spike_rec_of_pop = lyra__malloc((size_t)net->n_pops * sizeof(int));
+  net->recs = lyra__calloc((size_t)m->n_recs, sizeof *net->recs);
+  if (!net->spike_rec_of_pop || !net->recs)
+    return lyra__network_error(net, LYRA_ENOMEM, "out of memory");
+  for (int i = 0; i < net->n_pops; i++)
+    net->spike_rec_of_pop[i] = -1;
+  if (m->n_recs == 0)
+    return 0;
+  if ((rc = lyra__mkdirs(net->output_dir, err)))
+    return lyra__network_error(net, rc, "%s", err);
+  for (int i = 0; i < m->n_recs; i++) {
+    lyra__recorder *r = &net->recs[i];
+    r->spec = m->recs[i];
+    r->spec.neurons = NULL; /* copied below; spec memory is the model's */
+    net->n_recs = i + 1;
+    if (m->recs[i].is_state) {
+      size_t bytes = m->recs[i].n_neurons * sizeof(uint32_t);
+      r->spec.neurons = lyra__malloc(bytes);
+      if (!r->spec.neurons)
+        return lyra__network_error(net, LYRA_ENOMEM, "out of memory");
+      memcpy(r->spec.neurons, m->recs[i].neurons, bytes);
+      rc = open_state_rec(net, r, err);
+    } else {
+      net->spike_rec_of_pop[r->spec.pop] = i;
+      rc = open_spike_rec(net, r, err);
+    }
+    if (rc)
+      return lyra__network_error(net, rc, "%s", err);
+  }
+  return 0;
+}
+
+/* Writes a time stamp (step * dt) exactly when dt has few decimals. */
+static int format_time(const lyra_network *net, int64_t step, char *buf) {
+  if (!net->dt_units)
+    return sprintf(buf, "%.6f", (double)step * net->dt);
+  uint64_t v = (uint64_t)step * net->dt_units, scale = 1;
+  for (int i = 0; i < net->time_decimals; i++)
+    scale *= 10;
+  if (net->time_decimals == 0)
+    return sprintf(buf, "%" PRIu64, v);
+  return sprintf(buf, "%" PRIu64 ".%0*" PRIu64, v / scale, net->time_decimals,
+                 v % scale);
+}
+
+int lyra__record_spikes(lyra_network *net, int pop, int64_t s,
+                        const uint32_t *idx, uint32_t n) {
+  int ri = net->spike_rec_of_pop[pop];
+  if (ri < 0)
+    return 0;
+  lyra__recorder *r = &net->recs[ri];
+  uint32_t gid1 = net->pops[pop].gid0 + 1;
+  char tbuf[48];
+  int tlen = format_time(net, s + 1, tbuf);
+  for (uint32_t k = 0; k < n; k++) {
+    if (r->bin.f) {
+      unsigned char rec[8];
+      put_u32(rec, gid1 + idx[k]);
+      put_u32(rec + 4, (uint32_t)(s + 1));
+      fwrite(rec, 1, 8, r->bin.f);
+      r->bin.n_records++;
+    }
+    if (r->text.f) {
+      fprintf(r->text.f, "%" PRIu32 "\t", gid1 + idx[k]);
+      fwrite(tbuf, 1, (size_t)tlen, r->text.f);
+      fputc('\n', r->text.f);
+      r->text.n_records++;
+    }
+  }
+  return 0;
+}
+
+int lyra__record_state(lyra_network *net, int64_t s) {
+  for (int i = 0; i < net->n_recs; i++) {
+    lyra__recorder *r = &net->recs[i];
+    if (!r->spec.is_state || (s + 1) % r->interval_steps != 0)
+      continue;
+    const lyra__pop *p = &net->pops[r->spec.pop];
+    const double *x = p->state[r->spec.var];
+    char tbuf[48];
+    format_time(net, s + 1, tbuf);
+    if (r->bin.f) {
+      unsigned char b[8];
+      put_u32(b, (uint32_t)(s + 1));
+      fwrite(b, 1, 4, r->bin.f);
+      for (size_t k = 0; k < r->spec.n_neurons; k++) {
+        put_f64(b, x[r->spec.neurons[k]]);
+        fwrite(b, 1, 8, r->bin.f);
+      }
+      r->bin.n_records++;
+    }
+    for (size_t k = 0; r->text.f && k < r->spec.n_neurons; k++) {
+      fprintf(r->text.f, "%" PRIu32 "\t%s\t%.17g\n",
+              p->gid0 + r->spec.neurons[k] + 1, tbuf, x[r->spec.neurons[k]]);
+      r->text.n_records++;
+    }
+  }
+  return 0;
+}
+
+/* Fills in the record count of a binary file and completes it. */
+static int commit_bin(lyra__outfile *o, char *err) {
+  if (!o->f)
+    return 0;
+  unsigned char b[8];
+  put_u64(b, o->n_records);
+  if (fseek(o->f, 8, SEEK_SET) != 0 || fwrite(b, 1, 8, o->f) != 8)
+    return lyra__errf(err, LYRA_EIO, "%s: write failed", o->tmp_path);
+  return lyra__outfile_commit(o, err);
+}
+
+int lyra__recorders_close(lyra_network *net) {
+  char err[LYRA__ERR_MAX];
+  for (int i = 0; i < net->n_recs; i++) {
+    lyra__recorder *r = &net->recs[i];
+    int rc = commit_bin(&r->bin, err);
+    if (!rc)
+      rc = lyra__outfile_commit(&r->text, err);
+    if (rc)
+      return lyra__network_error(net, rc, "%s", err);
+  }
+  return 0;
+}
+
+void lyra__recorders_abort(lyra_network *net) {
+  for (int i = 0; net->recs && i < net->n_recs; i++) {
+    lyra__outfile_abort(&net->recs[i].bin);
+    lyra__outfile_abort(&net->recs[i].text);
+    free(net->recs[i].spec.neurons);
+  }
+  free(net->recs);
+  free(net->spike_rec_of_pop);
+  net->recs = NULL;
+  net->spike_rec_of_pop = NULL;
+  net->n_recs = 0;
+}

@@ -1,0 +1,91 @@
+/*
+ * Counter-based random numbers (Philox4x32-10, Random123).
+ *
+ * Every stream is keyed by (seed, purpose) and started at a counter made of
+ * (entity, sub, step): the numbers a neuron, synapse row or device sees
+ * depend only on who it is and when, never on which thread or process
+ * draws them or in what order. That is what makes results independent of
+ * the number of threads (and, later, ranks).
+ */
+#ifndef LYRA_RNG_H
+#define LYRA_RNG_H
+
+#include <Random123/philox.h>
+#include <math.h>
+#include <stdint.h>
+
+/* Purposes: distinct keys, so streams of different uses never overlap. */
+enum {
+  LYRA__RNG_CONNECT = 1, /* entity: target (or source) neuron; sub: proj */
+  LYRA__RNG_TOTAL = 2,   /* fixed_total_number in-degree split; sub: proj */
+  LYRA__RNG_INIT = 3,    /* entity: neuron; sub: state variable */
+  LYRA__RNG_POISSON = 4, /* entity: neuron; sub: device; step */
+};
+
+typedef struct lyra__rng {
+  philox4x32_key_t key;
+  philox4x32_ctr_t ctr;
+  philox4x32_ctr_t out;
+  int pos;
+} lyra__rng;
+
+static inline void lyra__rng_init(lyra__rng *r, uint64_t seed, uint32_t purpose,
+                                  uint32_t entity, uint32_t sub,
+                                  uint32_t step) {
+  r->key.v[0] = (uint32_t)seed;
+  r->key.v[1] = purpose;
+  r->ctr.v[0] = entity;
+  r->ctr.v[1] = sub;
+  r->ctr.v[2] = step;
+  r->ctr.v[3] = 0;
+  r->pos = 4;
+}
+
+static inline uint32_t lyra__rng_u32(lyra__rng *r) {
+  if (r->pos == 4) {
+    r->out = philox4x32(r->ctr, r->key);
+    r->ctr.v[3]++;
+    r->pos = 0;
+  }
+  return r->out.v[r->pos++];
+}
+
+/* Uniform in (0, 1) with 53 random bits; never 0, so log() is safe. */
+static inline double lyra__rng_uniform(lyra__rng *r) {
+  uint64_t a = lyra__rng_u32(r) >> 5, b = lyra__rng_u32(r) >> 6;
+  return ((double)(a * 67108864u + b) + 0.5) * (1.0 / 9007199254740992.0);
+}
+
+/* Uniform integer in [0, n), n >= 1, without modulo bias (Lemire 2019). */
+static inline uint32_t lyra__rng_below(lyra__rng *r, uint32_t n) {
+  uint64_t m = (uint64_t)lyra__rng_u32(r) * n;
+  uint32_t low = (uint32_t)m;
+  if (low < n) {
+    uint32_t t = (uint32_t)(-n) % n;
+    while (low < t) {
+      m = (uint64_t)lyra__rng_u32(r) * n;
+      low = (uint32_t)m;
+    }
+  }
+  return (uint32_t)(m >> 32);
+}
+
+/* Standard normal by Box-Muller; one value per call (the partner is
+ * dropped so that every call consumes the same amount of the stream). */
+static inline double lyra__rng_normal(lyra__rng *r) {
+  double u1 = lyra__rng_uniform(r), u2 = lyra__rng_uniform(r);
+  return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+}
+
+/* Draws from a distribution (rng/sample.c). */
+struct lyra_dist;
+double lyra__rng_dist(lyra__rng *r, const struct lyra_dist *d);
+/* Binomial(n, p) by geometric waiting times: exact, O(n min(p,1-p) + 1). */
+uint64_t lyra__rng_binomial(lyra__rng *r, uint64_t n, double p);
+/* Poisson(lambda) for lambda >= 10 by transformed rejection (PTRS,
+ * Hoermann 1993). Small lambda is done by table inversion in the engine. */
+uint32_t lyra__rng_poisson_ptrs(lyra__rng *r, double lambda);
+/* log(k!) */
+double lyra__log_factorial(uint32_t k);
+
+#endif
