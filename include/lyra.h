@@ -305,6 +305,33 @@ int lyra_network_population_rate(const lyra_network *net, int pop,
 int lyra_network_get_state(const lyra_network *net, int pop, uint32_t neuron,
                            const char *var, double *value);
 
+/* ------------------------------------------------------------------ */
+/* Reading recorded files                                              */
+/* ------------------------------------------------------------------ */
+
+/* The content of a native spike file (<population>.spikes.lyspk). */
+typedef struct lyra_spikes {
+  char population[64];
+  char model[64];
+  uint32_t first_id; /* NEST-style 1-based global id of neuron 0 */
+  uint32_t size;     /* neurons in the population */
+  double dt_ms;
+  uint64_t seed;
+  uint64_t n;      /* spikes */
+  uint32_t *ids;   /* [n] global ids, first_id .. first_id + size - 1 */
+  uint32_t *steps; /* [n] time stamps in steps: time = steps[i] * dt_ms */
+} lyra_spikes;
+
+/* Reads and checks a native spike file. On failure *out is NULL and err
+ * (if not NULL) holds a message naming the file and what is wrong. The
+ * result is owned by the caller: free it with lyra_spikes_free. */
+int lyra_spikes_read(const char *path, lyra_spikes **out, char *err,
+                     size_t errlen);
+/* The same from memory (name is used in messages). */
+int lyra_spikes_parse(const void *data, size_t len, const char *name,
+                      lyra_spikes **out, char *err, size_t errlen);
+void lyra_spikes_free(lyra_spikes *s);
+
 #ifdef __cplusplus
 }
 #endif

@@ -303,10 +303,10 @@ int lyra__parse_quantity(const char *text, const char *unit, double *out,
   int nrc = n ? number_value(text, n, &v) : -1;
   if (nrc)
     return no_number(shown, d, why_not(text, nrc), err);
-  const char *u = text + n;
-  while (is_space(*u))
+  const char *u = text + n, *end = text + len;
+  while (u < end && is_space(*u))
     u++;
-  size_t ulen = (size_t)(text + len - u);
+  size_t ulen = (size_t)(end - u);
   if (ulen == 0 && d != DIM_NONE)
     return lyra__errf(err, LYRA_EUNIT,
                       "expected %s with a unit (e.g. '%s'), found %s",

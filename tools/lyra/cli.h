@@ -29,6 +29,9 @@ int cli_load_model(const char *path, lyra_model **out);
 int cli_parse_ms(const char *text, double *out);
 /* Formats bytes as "12.3 MB". */
 const char *cli_bytes(double bytes, char *buf, int n);
+/* Draws DIR/raster.svg from the run's binary spike files; its path goes
+ * to path. Returns 0, or -1 if nothing could be drawn or written. */
+int cli_plot_raster(lyra_network *net, char *path, size_t pathlen);
 /* Memory available to this process (bytes), or 0 if unknown. */
 double cli_available_memory(void);
 

@@ -36,6 +36,7 @@ static const struct {
      "  --out DIR      output directory (default: model's run.output)\n"
      "  --quiet        no progress line and no table\n"
      "  --no-progress  no progress line\n"
+     "  --plot         draw a raster and rate plot into DIR/raster.svg\n"
      "  --force        run even if the model seems too large for memory\n"
      "  -h, --help     show this help\n\n"
      "A progress line (percent, simulated time, real-time factor, ETA) is\n"

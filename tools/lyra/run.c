@@ -12,7 +12,7 @@ typedef struct run_opts {
   double duration; /* < 0: model's */
   long long seed;  /* < 0: model's */
   const char *out;
-  int quiet, progress, force;
+  int quiet, progress, force, plot;
 } run_opts;
 
 static int parse_args(int argc, char **argv, run_opts *o) {
@@ -31,6 +31,8 @@ static int parse_args(int argc, char **argv, run_opts *o) {
       o->progress = 0;
     } else if (strcmp(a, "--no-progress") == 0) {
       o->progress = 0;
+    } else if (strcmp(a, "--plot") == 0) {
+      o->plot = 1;
     } else if (strcmp(a, "--force") == 0) {
       o->force = 1;
     } else if (strcmp(a, "--duration") == 0 && val) {
@@ -198,6 +200,12 @@ int cmd_run(int argc, char **argv) {
   }
   if (!o.quiet)
     print_summary(net);
+  char svg[4096];
+  if (o.plot && cli_plot_raster(net, svg, sizeof svg) == 0)
+    printf("raster plot: %s\n", svg);
+  else if (o.plot)
+    fprintf(stderr, "lyra run: --plot: no binary spike recorder output to "
+                    "plot\n");
   lyra_network_destroy(net);
   return EXIT_OK;
 }

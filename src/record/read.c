@@ -1,0 +1,175 @@
+/*
+ * Reading native spike files back. Every field is checked against the
+ * file's size and against the header, so a truncated, foreign or corrupt
+ * file gives a message, never a crash (tests/fuzz/fuzz_spike_read.c).
+ */
+#include "lyra_internal.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_FILE ((size_t)1 << 36) /* 64 GiB */
+
+static uint32_t get_u32(const unsigned char *b) {
+  return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+         (uint32_t)b[3] << 24;
+}
+
+static uint64_t get_u64(const unsigned char *b) {
+  return (uint64_t)get_u32(b) | (uint64_t)get_u32(b + 4) << 32;
+}
+
+static int fail(char *err, size_t n, int code, const char *name,
+                const char *what) {
+  if (err && n)
+    snprintf(err, n, "%s: %s", name, what);
+  return code;
+}
+
+/* Finds "key: value" in the header text (len bytes, not terminated). */
+static int header_value(const char *text, size_t len, const char *key,
+                        char *out, size_t outlen) {
+  size_t klen = strlen(key);
+  for (size_t i = 0; i < len;) {
+    size_t e = i;
+    while (e < len && text[e] != '\n')
+      e++;
+    if (e - i > klen + 1 && memcmp(text + i, key, klen) == 0 &&
+        text[i + klen] == ':') {
+      size_t v = i + klen + 1;
+      while (v < e && text[v] == ' ')
+        v++;
+      size_t n = e - v < outlen - 1 ? e - v : outlen - 1;
+      memcpy(out, text + v, n);
+      out[n] = '\0';
+      return 0;
+    }
+    i = e + 1;
+  }
+  return -1;
+}
+
+static int parse_header(lyra_spikes *s, const char *text, size_t len) {
+  char v[128], *end;
+  if (header_value(text, len, "format", v, sizeof v) ||
+      strcmp(v, "lyra-spikes 1") != 0)
+    return -1;
+  if (header_value(text, len, "population", s->population,
+                   sizeof s->population) ||
+      header_value(text, len, "model", s->model, sizeof s->model))
+    return -1;
+  if (header_value(text, len, "first_id", v, sizeof v))
+    return -1;
+  unsigned long long first = strtoull(v, &end, 10);
+  if (*end || end == v || first < 1 || first > UINT32_MAX)
+    return -1;
+  if (header_value(text, len, "size", v, sizeof v))
+    return -1;
+  unsigned long long size = strtoull(v, &end, 10);
+  if (*end || end == v || size < 1 || first + size - 1 > UINT32_MAX)
+    return -1;
+  if (header_value(text, len, "dt_ms", v, sizeof v))
+    return -1;
+  s->dt_ms = strtod(v, &end);
+  if (*end || end == v || !(s->dt_ms > 0 && s->dt_ms < 1e6))
+    return -1;
+  if (!header_value(text, len, "seed", v, sizeof v))
+    s->seed = strtoull(v, NULL, 10);
+  s->first_id = (uint32_t)first;
+  s->size = (uint32_t)size;
+  return 0;
+}
+
+static int parse_records(lyra_spikes *s, const unsigned char *rec) {
+  uint32_t last_step = 0;
+  for (uint64_t i = 0; i < s->n; i++) {
+    uint32_t id = get_u32(rec + 8 * i), step = get_u32(rec + 8 * i + 4);
+    if (id < s->first_id || id - s->first_id >= s->size || step < last_step)
+      return -1;
+    s->ids[i] = id;
+    s->steps[i] = last_step = step;
+  }
+  return 0;
+}
+
+int lyra_spikes_parse(const void *data, size_t len, const char *name,
+                      lyra_spikes **out, char *err, size_t errlen) {
+  const unsigned char *b = data;
+  if (!out)
+    return LYRA_EINVAL;
+  *out = NULL;
+  if (len < 20 || memcmp(b, "LYRASPK1", 8) != 0)
+    return fail(err, errlen, LYRA_EPARSE, name,
+                "not a lyra spike file (expected magic LYRASPK1)");
+  uint64_t n = get_u64(b + 8);
+  uint32_t hlen = get_u32(b + 16);
+  if (hlen > len - 20 || n > (len - 20 - hlen) / 8 ||
+      n * 8 != len - 20 - hlen)
+    return fail(err, errlen, LYRA_EPARSE, name,
+                "truncated or incomplete (record count does not match the "
+                "file size)");
+  lyra_spikes *s = lyra__calloc(1, sizeof *s);
+  if (!s)
+    return fail(err, errlen, LYRA_ENOMEM, name, "out of memory");
+  s->n = n;
+  s->ids = lyra__malloc(lyra__mul_size(n, 4));
+  s->steps = lyra__malloc(lyra__mul_size(n, 4));
+  int rc = 0;
+  if (!s->ids || !s->steps)
+    rc = fail(err, errlen, LYRA_ENOMEM, name, "out of memory");
+  else if (parse_header(s, (const char *)b + 20, hlen))
+    rc = fail(err, errlen, LYRA_EPARSE, name, "malformed header");
+  else if (parse_records(s, b + 20 + hlen))
+    rc = fail(err, errlen, LYRA_EPARSE, name,
+              "corrupt records (id outside the population or time going "
+              "backwards)");
+  if (rc) {
+    lyra_spikes_free(s);
+    return rc;
+  }
+  *out = s;
+  return 0;
+}
+
+int lyra_spikes_read(const char *path, lyra_spikes **out, char *err,
+                     size_t errlen) {
+  FILE *f = fopen(path, "rb");
+  if (!out)
+    return LYRA_EINVAL;
+  *out = NULL;
+  if (!f) {
+    if (err && errlen)
+      snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    return LYRA_EIO;
+  }
+  long size = -1;
+  if (fseek(f, 0, SEEK_END) == 0)
+    size = ftell(f);
+  if (size < 0 || (size_t)size > MAX_FILE || fseek(f, 0, SEEK_SET) != 0) {
+    fclose(f);
+    return fail(err, errlen, LYRA_EIO, path, "cannot determine file size");
+  }
+  unsigned char *buf = lyra__malloc((size_t)size);
+  if (!buf) {
+    fclose(f);
+    return fail(err, errlen, LYRA_ENOMEM, path, "out of memory");
+  }
+  size_t got = fread(buf, 1, (size_t)size, f);
+  fclose(f);
+  int rc = got == (size_t)size
+               ? lyra_spikes_parse(buf, got, path, out, err, errlen)
+               : fail(err, errlen, LYRA_EIO, path, "read error");
+  free(buf);
+  return rc;
+}
+
+void lyra_spikes_free(lyra_spikes *s) {
+  if (!s)
+    return;
+  free(s->ids);
+  free(s->steps);
+  free(s);
+}
