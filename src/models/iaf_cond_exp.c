@@ -30,7 +30,9 @@ enum {
   I_E,
   NP
 };
-enum { S_V, S_GEX, S_GIN, S_ISTIM };
+/* The refractory counter lives in a hidden double array (not p->refr) so
+ * that the integration loop touches doubles only and vectorises. */
+enum { S_V, S_GEX, S_GIN, S_ISTIM, S_REFR };
 enum { HALF_EX, FULL_EX, HALF_IN, FULL_IN };
 
 static const lyra_param_info params[NP] = {
@@ -87,45 +89,65 @@ static inline double dvdt(const coeffs *c, double v, double ge, double gi,
          c->inv_c;
 }
 
-static void update(lyra__pop *p, uint32_t lo, uint32_t hi, double *const *in,
-                   lyra__spike_out *out) {
-  const double h = p->dt, th = p->params[V_TH], reset = p->params[V_RESET];
-  const double ie = p->params[I_E];
-  const double he = p->vars[HALF_EX], fe = p->vars[FULL_EX];
-  const double hi_ = p->vars[HALF_IN], fi = p->vars[FULL_IN];
-  const coeffs c = {p->params[G_L] * p->params[E_L], p->params[G_L],
-                    p->params[E_EX], p->params[E_IN], 1.0 / p->params[C_M]};
-  double *v = p->state[S_V], *gex = p->state[S_GEX], *gin = p->state[S_GIN];
-  double *istim = p->state[S_ISTIM];
-  int32_t *r = p->refr;
-  double *ex = in[0], *inh = in[1], *cur = in[2];
-  for (uint32_t i = lo; i < hi; i++) {
+/* Pass one of update: integrates every neuron, touching only doubles and
+ * without branches, so the compiler vectorises it (it is ~95% of a COBA
+ * run). The arrays are restrict parameters because GCC honours restrict
+ * only there; otherwise it gives up on the aliasing checks. */
+typedef struct step_consts {
+  coeffs c;
+  double h, he, fe, hi, fi, ie, reset;
+} step_consts;
+
+LYRA__HOT
+static void integrate(const step_consts *k, size_t lo, size_t hi,
+                      double *restrict v, double *restrict gex,
+                      double *restrict gin, double *restrict istim,
+                      double *restrict ex, double *restrict inh,
+                      double *restrict cur, double *restrict refr) {
+  const coeffs c = k->c;
+  const double h = k->h, he = k->he, fe = k->fe, hi_ = k->hi, fi = k->fi;
+  const double ie = k->ie, reset = k->reset;
+  for (size_t i = lo; i < hi; i++) {
     const double ge0 = gex[i], gi0 = gin[i], iext = ie + istim[i];
     const double ge1 = ge0 * fe, gi1 = gi0 * fi;
-    double vi = v[i];
-    if (r[i] == 0) {
-      const double geh = ge0 * he, gih = gi0 * hi_;
-      double k1 = dvdt(&c, vi, ge0, gi0, iext);
-      double k2 = dvdt(&c, vi + 0.5 * h * k1, geh, gih, iext);
-      double k3 = dvdt(&c, vi + 0.5 * h * k2, geh, gih, iext);
-      double k4 = dvdt(&c, vi + h * k3, ge1, gi1, iext);
-      vi += h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
-    }
-    if (r[i] > 0) {
-      --r[i];
-      vi = reset;
-    } else if (vi >= th) {
-      r[i] = p->refr_steps;
-      vi = reset;
-      out->idx[out->count++] = i;
-    }
-    v[i] = vi;
+    const double geh = ge0 * he, gih = gi0 * hi_;
+    const double vi = v[i];
+    double k1 = dvdt(&c, vi, ge0, gi0, iext);
+    double k2 = dvdt(&c, vi + 0.5 * h * k1, geh, gih, iext);
+    double k3 = dvdt(&c, vi + 0.5 * h * k2, geh, gih, iext);
+    double k4 = dvdt(&c, vi + h * k3, ge1, gi1, iext);
+    const double vn = vi + h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
+    /* Refractory: held at V_reset, the integration above discarded. */
+    const double ri = refr[i];
+    v[i] = ri > 0.0 ? reset : vn;
+    refr[i] = ri > 0.0 ? ri - 1.0 : 0.0;
     gex[i] = lyra__flush(ge1) + ex[i];
     gin[i] = lyra__flush(gi1) - inh[i];
     ex[i] = inh[i] = 0.0;
     istim[i] = cur[i];
     cur[i] = 0.0;
   }
+}
+
+/* Pass two finds threshold crossings. Refractory neurons sit at V_reset,
+ * below V_th, so the threshold test alone cannot pick them. */
+static void update(lyra__pop *p, uint32_t lo, uint32_t hi, double *const *in,
+                   lyra__spike_out *out) {
+  const double th = p->params[V_TH], reset = p->params[V_RESET];
+  const step_consts k = {{p->params[G_L] * p->params[E_L], p->params[G_L],
+                          p->params[E_EX], p->params[E_IN],
+                          1.0 / p->params[C_M]},
+                         p->dt,
+                         p->vars[HALF_EX],
+                         p->vars[FULL_EX],
+                         p->vars[HALF_IN],
+                         p->vars[FULL_IN],
+                         p->params[I_E],
+                         reset};
+  double *v = p->state[S_V], *r = p->state[S_REFR];
+  integrate(&k, lo, hi, v, p->state[S_GEX], p->state[S_GIN], p->state[S_ISTIM],
+            in[0], in[1], in[2], r);
+  lyra__find_spikes(v, r, lo, hi, th, reset, (double)p->refr_steps, out);
 }
 
 const lyra__model_desc lyra__iaf_cond_exp = {
@@ -150,7 +172,7 @@ const lyra__model_desc lyra__iaf_cond_exp = {
             .state = state,
         },
     .n_spike_ports = 2,
-    .n_hidden_state = 1,
+    .n_hidden_state = 2,
     .validate = validate,
     .prepare = prepare,
     .update = update,

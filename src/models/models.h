@@ -12,6 +12,8 @@
 
 #include "lyra_internal.h"
 
+#include <math.h>
+
 /* Input ports of a neuron: spike receptors first, then one current port.
  * Ring-buffer channel of port r of neuron i: chan_base + r * n + i. */
 #define LYRA__MAX_PORTS 4
@@ -68,8 +70,27 @@ static inline int lyra__model_n_state(const lyra__model_desc *d) {
  * trap NEST's COBA example falls into). The change is far below anything
  * physical. */
 static inline double lyra__flush(double x) {
-  return x < 1e-200 && x > -1e-200 ? 0.0 : x;
+  return fabs(x) < 1e-200 ? 0.0 : x; /* branch-free, so loops vectorise */
 }
+
+/* Marks a model's update loop: compiled also for AVX2 and picked at load
+ * time where the CPU has it. Both versions do the same IEEE operations in
+ * the same order (no FMA contraction: -std=c11 turns it off), so results
+ * are bit-identical whichever runs. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&         \
+    !defined(LYRA_NO_CLONES)
+#define LYRA__HOT                                                              \
+  __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#else
+#define LYRA__HOT
+#endif
+
+/* Finds neurons of [lo, hi) with v >= th, resets them (v = reset,
+ * refr = refr_steps) and appends them to out. Tests blocks of eight with
+ * one branch: spikes are rare, so this is a scan at memory speed. */
+void lyra__find_spikes(double *v, double *refr, uint32_t lo, uint32_t hi,
+                       double th, double reset, double refr_steps,
+                       lyra__spike_out *out);
 
 /* Registry (models/registry.c). */
 const lyra__model_desc *lyra__neuron_model_find(const char *name);

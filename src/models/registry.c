@@ -96,3 +96,28 @@ int lyra__require_less(const lyra_model_info *info, const double *params, int a,
 int32_t lyra__refractory_steps(double t_ref, double dt) {
   return (int32_t)lround(t_ref / dt);
 }
+
+void lyra__find_spikes(double *v, double *refr, uint32_t lo, uint32_t hi,
+                       double th, double reset, double refr_steps,
+                       lyra__spike_out *out) {
+  uint32_t i = lo;
+  for (; i + 8 <= hi; i += 8) {
+    int any = (v[i] >= th) | (v[i + 1] >= th) | (v[i + 2] >= th) |
+              (v[i + 3] >= th) | (v[i + 4] >= th) | (v[i + 5] >= th) |
+              (v[i + 6] >= th) | (v[i + 7] >= th);
+    if (!any)
+      continue;
+    for (uint32_t j = i; j < i + 8; j++)
+      if (v[j] >= th) {
+        v[j] = reset;
+        refr[j] = refr_steps;
+        out->idx[out->count++] = j;
+      }
+  }
+  for (; i < hi; i++)
+    if (v[i] >= th) {
+      v[i] = reset;
+      refr[i] = refr_steps;
+      out->idx[out->count++] = i;
+    }
+}

@@ -106,8 +106,7 @@ int lyra_spikes_parse(const void *data, size_t len, const char *name,
                 "not a lyra spike file (expected magic LYRASPK1)");
   uint64_t n = get_u64(b + 8);
   uint32_t hlen = get_u32(b + 16);
-  if (hlen > len - 20 || n > (len - 20 - hlen) / 8 ||
-      n * 8 != len - 20 - hlen)
+  if (hlen > len - 20 || n > (len - 20 - hlen) / 8 || n * 8 != len - 20 - hlen)
     return fail(err, errlen, LYRA_EPARSE, name,
                 "truncated or incomplete (record count does not match the "
                 "file size)");

@@ -181,6 +181,20 @@ static int format_time(const lyra_network *net, int64_t step, char *buf) {
                  v % scale);
 }
 
+/* Decimal digits of v into buf; returns the length. (fprintf dominated
+ * the cost of text output.) */
+static int format_u32(uint32_t v, char *buf) {
+  char tmp[10];
+  int n = 0, len;
+  do {
+    tmp[n++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  for (len = 0; len < n; len++)
+    buf[len] = tmp[n - 1 - len];
+  return len;
+}
+
 int lyra__record_spikes(lyra_network *net, int pop, int64_t s,
                         const uint32_t *idx, uint32_t n) {
   int ri = net->spike_rec_of_pop[pop];
@@ -188,20 +202,27 @@ int lyra__record_spikes(lyra_network *net, int pop, int64_t s,
     return 0;
   lyra__recorder *r = &net->recs[ri];
   uint32_t gid1 = net->pops[pop].gid0 + 1;
-  char tbuf[48];
+  char tbuf[48], line[80];
   int tlen = format_time(net, s + 1, tbuf);
-  for (uint32_t k = 0; k < n; k++) {
-    if (r->bin.f) {
-      unsigned char rec[8];
-      put_u32(rec, gid1 + idx[k]);
-      put_u32(rec + 4, (uint32_t)(s + 1));
-      fwrite(rec, 1, 8, r->bin.f);
-      r->bin.n_records++;
+  for (uint32_t k = 0; r->bin.f && k < n;) {
+    unsigned char rec[8 * 256];
+    uint32_t m = n - k < 256 ? n - k : 256;
+    for (uint32_t j = 0; j < m; j++) {
+      put_u32(rec + 8 * j, gid1 + idx[k + j]);
+      put_u32(rec + 8 * j + 4, (uint32_t)(s + 1));
     }
+    fwrite(rec, 8, m, r->bin.f);
+    r->bin.n_records += m;
+    k += m;
+  }
+  for (uint32_t k = 0; k < n; k++) {
     if (r->text.f) {
-      fprintf(r->text.f, "%" PRIu32 "\t", gid1 + idx[k]);
-      fwrite(tbuf, 1, (size_t)tlen, r->text.f);
-      fputc('\n', r->text.f);
+      int len = format_u32(gid1 + idx[k], line);
+      line[len++] = '\t';
+      memcpy(line + len, tbuf, (size_t)tlen);
+      len += tlen;
+      line[len++] = '\n';
+      fwrite(line, 1, (size_t)len, r->text.f);
       r->text.n_records++;
     }
   }

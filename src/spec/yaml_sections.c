@@ -182,6 +182,14 @@ static int population(lyra__yctx *c, const yaml_node_t *k,
   if ((x = lyra__yaml_get(c, v, "initial", NULL)) &&
       pop_initial(c, x, pop, info, what))
     return c->code;
+  /* Parameter constraints (V_reset < V_th, ...) are otherwise checked only
+   * when the whole model is validated, with no position. The populations
+   * before this one passed already, so a failure now is this one's, and
+   * its params can be named. */
+  rc = lyra_model_validate(c->m);
+  if (rc)
+    return lyra__yaml_api_fail(
+        c, (x = lyra__yaml_get(c, v, "params", NULL)) ? x : k, rc);
   return 0;
 }
 

@@ -50,10 +50,14 @@ static inline uint32_t lyra__rng_u32(lyra__rng *r) {
   return r->out.v[r->pos++];
 }
 
-/* Uniform in (0, 1) with 53 random bits; never 0, so log() is safe. */
+/* Uniform in (0, 1) with 53 random bits; never 0, so log() is safe.
+ * Never 1 either: x + 0.5 is exact only below 2^52 (above, it rounds to
+ * even), so the largest x would round up to 2^53, i.e. 1.0; that one value
+ * is mapped to the largest double below 1. */
 static inline double lyra__rng_uniform(lyra__rng *r) {
   uint64_t a = lyra__rng_u32(r) >> 5, b = lyra__rng_u32(r) >> 6;
-  return ((double)(a * 67108864u + b) + 0.5) * (1.0 / 9007199254740992.0);
+  double u = ((double)(a * 67108864u + b) + 0.5) * (1.0 / 9007199254740992.0);
+  return u < 1.0 ? u : 0x1.fffffffffffffp-1;
 }
 
 /* Uniform integer in [0, n), n >= 1, without modulo bias (Lemire 2019). */

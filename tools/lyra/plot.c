@@ -10,8 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { W = 900, LEFT = 70, RIGHT = 20, TOP = 40, RASTER_H = 380, GAP = 50,
-       HIST_H = 150, BOTTOM = 50 };
+enum {
+  W = 900,
+  LEFT = 70,
+  RIGHT = 20,
+  TOP = 40,
+  RASTER_H = 380,
+  GAP = 50,
+  HIST_H = 150,
+  BOTTOM = 50
+};
 #define MAX_SHOWN 100 /* neurons shown per population */
 
 static const char *const colours[] = {"#1f77b4", "#d62728", "#2ca02c",
@@ -46,10 +54,11 @@ static void axis_y(FILE *f, double top, double height, double max,
           LEFT, top, LEFT, top + height);
   for (double v = 0; v <= max * 1.0001; v += step) {
     double y = top + height - height * v / max;
-    fprintf(f,
-            "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' stroke='black'/>"
-            "<text x='%d' y='%.1f' font-size='11' text-anchor='end'>%g</text>\n",
-            LEFT - 4, y, LEFT, y, LEFT - 7, y + 4, v);
+    fprintf(
+        f,
+        "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' stroke='black'/>"
+        "<text x='%d' y='%.1f' font-size='11' text-anchor='end'>%g</text>\n",
+        LEFT - 4, y, LEFT, y, LEFT - 7, y + 4, v);
   }
   fprintf(f,
           "<text transform='translate(18,%.1f) rotate(-90)' font-size='12' "
@@ -98,8 +107,9 @@ static void draw_hist(FILE *f, const pops *p, double t_ms) {
       max = rate[k][b] > max ? rate[k][b] : max;
   }
   for (int k = 0; k < p->n; k++) {
-    fprintf(f, "<polyline fill='none' stroke='%s' stroke-width='1.2' "
-               "points='",
+    fprintf(f,
+            "<polyline fill='none' stroke='%s' stroke-width='1.2' "
+            "points='",
             colours[k % 8]);
     for (int b = 0; b < BINS; b++)
       fprintf(f, "%.1f,%.1f ", LEFT + plot_w * (b + 0.5) / BINS,
@@ -130,8 +140,7 @@ static int write_svg(FILE *f, const pops *p, double t_ms) {
   draw_legend(f, p);
   draw_raster(f, p, t_ms);
   char label[64];
-  snprintf(label, sizeof label, "neuron (first %d per population)",
-           MAX_SHOWN);
+  snprintf(label, sizeof label, "neuron (first %d per population)", MAX_SHOWN);
   axis_y(f, TOP, RASTER_H, p->shown_total, label);
   draw_hist(f, p, t_ms);
   fprintf(f,
