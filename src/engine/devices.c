@@ -6,6 +6,7 @@
  * declaration order) therefore does not depend on slicing or threads.
  */
 #include "engine/network.h"
+#include "models/models.h"
 #include "util/rng.h"
 
 #include <math.h>
@@ -41,6 +42,8 @@ static int build_poisson_table(lyra__device *d) {
   }
   d->cdf[k] = 4294967296ull; /* also where the loop ran out of room */
   d->n_cdf = k + 1;
+  for (int j = 0; j < 16; j++)
+    d->fast[j] = j < d->n_cdf ? d->cdf[j] : 4294967296ull;
   return 0;
 }
 
@@ -89,11 +92,12 @@ static int build_one(lyra_network *net, lyra__device *d,
       return LYRA_ENOMEM;
     for (size_t t = 0; t < d->n_targets; t++) {
       uint32_t n = net->pops[d->targets[t].pop].n;
-      d->cache[t] = lyra__malloc(lyra__mul_size(n, 16));
+      /* four words per neuron, then one "needs the tail" byte each */
+      d->cache[t] = lyra__malloc(lyra__mul_size(n, 20));
       d->cache_block[t] = -1;
       if (!d->cache[t])
         return LYRA_ENOMEM;
-      net->bytes_total += (uint64_t)n * 16;
+      net->bytes_total += (uint64_t)n * 20;
     }
   } else {
     d->spike_steps = lyra__malloc(ds->n_spike_times * sizeof(int64_t));
@@ -133,18 +137,51 @@ void lyra__devices_free(lyra_network *net) {
   net->devs = NULL;
 }
 
+/* Counts by inversion for every neuron: k = #{j : u >= cdf[j]}, the
+ * first 16 thresholds branch-free (vectorised; for the small lambda of
+ * network drive this is all of them), the rare rest sequentially. */
+#define POISSON_FAST 16
+
+LYRA__HOT
+static void poisson_invert(const uint32_t *restrict u, uint32_t n,
+                           const uint64_t *restrict fast, double w,
+                           double *restrict x, uint8_t *restrict full) {
+  for (uint32_t i = 0; i < n; i++) {
+    const uint64_t ui = u[i];
+    uint32_t k = 0;
+    for (int j = 0; j < POISSON_FAST; j++)
+      k += ui >= fast[j];
+    full[i] = k == POISSON_FAST;
+    x[i] += w * (double)k;
+  }
+}
+
+static void poisson_tail(const lyra__device *d, const uint32_t *u, uint32_t n,
+                         double w, double *x, const uint8_t *full) {
+  for (uint32_t i = 0; i < n; i++) {
+    if (!full[i])
+      continue;
+    uint32_t k = POISSON_FAST;
+    while (k < (uint32_t)d->n_cdf && u[i] >= d->cdf[k])
+      k++;
+    x[i] += w * (double)(k - POISSON_FAST);
+  }
+}
+
 /* Poisson counts for emission step e into port values x[0..n). Counts
  * come from the stream of (neuron, device); one Philox block covers four
- * consecutive steps of one neuron, cached between steps. */
+ * consecutive steps of one neuron, cached between steps (word k of all
+ * neurons at cache + k * n). */
 static void inject_poisson(const lyra_network *net, lyra__device *d, size_t t,
                            int64_t e, double *x) {
   const lyra__dev_target *tg = &d->targets[t];
   const lyra__pop *p = &net->pops[tg->pop];
   const double w = tg->weight;
+  const uint32_t n = p->n;
   if (d->lambda <= 0.0)
     return;
   if (d->lambda > LAMBDA_INVERSION_MAX) {
-    for (uint32_t i = 0; i < p->n; i++) {
+    for (uint32_t i = 0; i < n; i++) {
       lyra__rng r;
       lyra__rng_init(&r, net->seed, LYRA__RNG_POISSON, p->gid0 + i, d->index,
                      (uint32_t)e);
@@ -155,24 +192,16 @@ static void inject_poisson(const lyra_network *net, lyra__device *d, size_t t,
   uint32_t *cache = d->cache[t];
   int64_t block = e >> 2;
   if (d->cache_block[t] != block) {
-    for (uint32_t i = 0; i < p->n; i++) {
-      lyra__rng r;
-      lyra__rng_init(&r, net->seed, LYRA__RNG_POISSON, p->gid0 + i, d->index,
-                     (uint32_t)block);
-      for (int k = 0; k < 4; k++)
-        cache[4 * i + k] = lyra__rng_u32(&r);
-    }
+    lyra__philox_batch((uint32_t)net->seed, LYRA__RNG_POISSON, p->gid0,
+                       d->index, (uint32_t)block, 0, n, cache, cache + n,
+                       cache + 2 * (size_t)n, cache + 3 * (size_t)n);
     d->cache_block[t] = block;
   }
-  const uint64_t *cdf = d->cdf;
-  const int word = (int)(e & 3);
-  for (uint32_t i = 0; i < p->n; i++) {
-    uint64_t u = cache[4 * i + word];
-    uint32_t k = 0;
-    while (u >= cdf[k])
-      k++;
-    x[i] += w * k;
-  }
+  const uint32_t *u = cache + (size_t)(e & 3) * n;
+  uint8_t *full = (uint8_t *)(cache + 4 * (size_t)n);
+  poisson_invert(u, n, d->fast, w, x, full);
+  if (d->n_cdf > POISSON_FAST)
+    poisson_tail(d, u, n, w, x, full);
 }
 
 static int spikegen_count(const lyra__device *d, int64_t e) {

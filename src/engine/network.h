@@ -39,6 +39,7 @@ typedef struct lyra__device {
   double lambda;                 /* poisson: mean count per step */
   uint64_t *cdf;                 /* poisson inversion thresholds (2^32 scale) */
   int n_cdf;
+  uint64_t fast[16];    /* the first 16 thresholds, padded with 2^32 */
   int64_t *spike_steps; /* spike_generator: emission steps, sorted */
   size_t n_spikes;
   lyra__dev_target *targets;

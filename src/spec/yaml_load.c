@@ -52,7 +52,10 @@ static int syntax_error(lyra__yctx *c, const yaml_parser_t *p, const char *text,
   size_t line = p->problem_mark.line + 1, col = p->problem_mark.column + 1;
   const char *problem = p->problem ? p->problem : "unknown error";
   c->code = p->error == YAML_MEMORY_ERROR ? LYRA_ENOMEM : LYRA_EPARSE;
-  if (p->error == YAML_READER_ERROR) {
+  if (p->error == YAML_MEMORY_ERROR) {
+    snprintf(c->err, sizeof c->err, "%s:1:1: out of memory reading YAML",
+             c->name);
+  } else if (p->error == YAML_READER_ERROR) {
     offset_to_mark(text, len, p->problem_offset, &line, &col);
     if (p->problem_value >= 0)
       snprintf(c->err, sizeof c->err,

@@ -81,6 +81,13 @@ static inline double lyra__rng_normal(lyra__rng *r) {
   return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
 }
 
+/* Philox4x32-10 of counters (first + i, c1, c2, c3), i < n, under key
+ * (key0, key1); word k of block i goes to outk[i]. Equal to philox4x32. */
+void lyra__philox_batch(uint32_t key0, uint32_t key1, uint32_t first,
+                        uint32_t c1, uint32_t c2, uint32_t c3, uint32_t n,
+                        uint32_t *restrict out0, uint32_t *restrict out1,
+                        uint32_t *restrict out2, uint32_t *restrict out3);
+
 /* Draws from a distribution (rng/sample.c). */
 struct lyra_dist;
 double lyra__rng_dist(lyra__rng *r, const struct lyra_dist *d);
