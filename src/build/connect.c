@@ -39,8 +39,9 @@ typedef struct gen {
   uint32_t chan0;              /* channel of port 0, target 0 */
   uint32_t port_stride;        /* target population size */
   int n_spike_ports;
-  uint64_t *bitmap; /* distinct draws without multapses */
-  uint32_t *indeg;  /* fixed_total_number */
+  const lyra__model_desc *model; /* of the target population */
+  uint64_t *bitmap;              /* distinct draws without multapses */
+  uint32_t *indeg;               /* fixed_total_number */
 } gen;
 
 static inline void emit(sink *k, const gen *g, lyra__rng *syn, uint32_t src,
@@ -64,6 +65,7 @@ static inline void emit(sink *k, const gen *g, lyra__rng *syn, uint32_t src,
     port = g->s->receptor == LYRA_RECEPTOR_EX   ? 0
            : g->s->receptor == LYRA_RECEPTOR_IN ? 1
                                                 : (w < 0.0);
+  w = lyra__port_weight(g->model, port, w);
   uint64_t at = k->cursor[gid]++;
   k->chan[at] = g->chan0 + (uint32_t)port * g->port_stride + tgt;
   k->weight[at] = (float)w;
@@ -334,6 +336,7 @@ static void gen_init(gen *g, const lyra_network *net, const lyra_model *m,
   g->chan0 = tp->chan_base;
   g->port_stride = tp->n;
   g->n_spike_ports = tp->model->n_spike_ports;
+  g->model = tp->model;
 }
 
 /* Runs every projection through the sink (one pass). */

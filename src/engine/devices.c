@@ -79,6 +79,9 @@ static int build_one(lyra_network *net, lyra__device *d,
     dt->delay = dt->delay < 1 ? 1 : dt->delay;
     dt->port =
         resolve_port(&net->pops[st->pop], d->kind, st->receptor, st->weight);
+    if (d->kind != LYRA__DEV_DC)
+      dt->weight =
+          lyra__port_weight(net->pops[st->pop].model, dt->port, st->weight);
   }
   if (d->kind == LYRA__DEV_DC) {
     d->amplitude = ds->params[LYRA__DC_AMPLITUDE];

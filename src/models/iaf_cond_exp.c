@@ -2,15 +2,16 @@
  * iaf_cond_exp: leaky integrate-and-fire with exponentially decaying
  * synaptic conductances (Vogels & Abbott 2005; NEST's model of the same
  * name). Inhibitory weights are given negative, as in NEST; the model
- * turns them into a positive conductance.
+ * turns them into a positive conductance. With an explicit receptor the
+ * weight's magnitude is used (lyra__port_weight).
  *
  * Integration: the conductances decay exactly; V_m is advanced by one
  * classical Runge-Kutta (RK4) step per dt with the conductances evaluated
- * exactly at the start, middle and end of the step. The local error is
- * O(dt^5); with dt = 0.1 ms and effective membrane time constants of a
- * few ms it is far below 1e-6 mV per step (tests/unit/test_neurons.c
- * compares with a 1000x finer integration). NEST uses an adaptive RKF45
- * with absolute tolerance 1e-3 instead.
+ * exactly at the start, middle and end of the step: O(dt^4) globally.
+ * Against a 1000x finer integration (tests/unit/test_neurons.c) the error
+ * is about 1e-9 mV for synaptic time constants of a few ms and about 1e-6
+ * mV per nS of weight for tau_syn_ex = 0.2 ms (two steps). NEST uses an
+ * adaptive RKF45 with absolute tolerance 1e-3 instead.
  */
 #include "models/models.h"
 
@@ -173,6 +174,7 @@ const lyra__model_desc lyra__iaf_cond_exp = {
         },
     .n_spike_ports = 2,
     .n_hidden_state = 2,
+    .weight_is_magnitude = 1,
     .validate = validate,
     .prepare = prepare,
     .update = update,

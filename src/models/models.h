@@ -42,6 +42,11 @@ struct lyra__model_desc {
   lyra_model_info info;
   int n_spike_ports;  /* 1: one port for all spikes; 2: ex (0), in (1) */
   int n_hidden_state; /* state arrays after the visible ones */
+  /* Conductance-based: a weight is a conductance whose sign only picks
+   * the port; the excitatory port receives |w|, the inhibitory -|w| (the
+   * model adds -input, as NEST does), so that an explicit receptor with a
+   * positive weight cannot make a negative conductance. */
+  int weight_is_magnitude;
   /* 0 if the parameters are admissible; else LYRA_EINVAL and a message
    * naming the parameter and the constraint in err. */
   int (*validate)(const double *params, char *err);
@@ -53,6 +58,14 @@ struct lyra__model_desc {
   void (*update)(lyra__pop *p, uint32_t lo, uint32_t hi, double *const *in,
                  lyra__spike_out *out);
 };
+
+/* The value a weight w contributes to spike port `port` of model d. */
+static inline double lyra__port_weight(const lyra__model_desc *d, int port,
+                                       double w) {
+  if (!d->weight_is_magnitude)
+    return w;
+  return port ? -fabs(w) : fabs(w);
+}
 
 /* Ports of a population: spike ports then the current port. */
 static inline int lyra__model_ports(const lyra__model_desc *d) {

@@ -1,9 +1,6 @@
 /* Model files (spec/yaml_*.c): a valid model read back through the
  * getters, and every class of bad input with its code and position. */
 #include "lyra_internal.h"
-#ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200809L /* mkstemp, fdopen, unlink */
-#endif
 #include "test.h"
 
 #include <math.h>
@@ -86,7 +83,7 @@ static int param_index(const lyra_model_info *info, const char *name) {
   return -1;
 }
 
-TEST(yaml_valid_model_run_and_populations) {
+TEST(yaml_valid_file_run_and_populations) {
   lyra_model *m = load_ok(valid_model);
   if (!m)
     return;
@@ -112,7 +109,7 @@ TEST(yaml_valid_model_run_and_populations) {
   lyra_model_destroy(m);
 }
 
-TEST(yaml_valid_model_projections) {
+TEST(yaml_valid_file_projections) {
   lyra_model *m = load_ok(valid_model);
   if (!m)
     return;
@@ -141,7 +138,7 @@ TEST(yaml_valid_model_projections) {
   lyra_model_destroy(m);
 }
 
-TEST(yaml_valid_model_devices_and_recorders) {
+TEST(yaml_valid_file_devices_and_outputs) {
   lyra_model *m = load_ok(valid_model);
   if (!m)
     return;
@@ -387,7 +384,7 @@ TEST(yaml_bad_words) {
       LYRA_EPARSE, 8, "expected a distribution (one of: constant");
 }
 
-TEST(yaml_bad_units) {
+TEST(yaml_bad_dimensions) {
   BAD("populations:\n  E:\n    model: iaf_psc_delta\n    size: 10\n"
       "    params: {tau_m: 20 mV}\n",
       LYRA_EUNIT, 5, "expected a time (ms), found a voltage '20 mV'");
@@ -419,7 +416,7 @@ TEST(yaml_bad_units) {
       LYRA_EUNIT, 6, "expected a time (ms), found a frequency");
 }
 
-TEST(yaml_bad_values_refused_by_the_model) {
+TEST(yaml_bad_values_refused_by_api) {
   /* These rules live in the model API; the loader adds the position. */
   BAD("run:\n  dt: 0.1 ms\n" POPS "projections:\n  - source: E\n    target: I\n"
       "    synapse: {weight: 1 mV, delay: 0.04 ms}\n",
@@ -434,6 +431,10 @@ TEST(yaml_bad_values_refused_by_the_model) {
   BAD("populations:\n  \"E I\": {model: iaf_psc_delta, size: 10}\n",
       LYRA_EINVAL, 2, "population name");
   BAD("run:\n  dt: 0 ms\n" POPS, LYRA_EINVAL, 2, "dt");
+  /* a parameter constraint, found by validating each population */
+  BAD(POPS "  F:\n    model: iaf_psc_delta\n    size: 10\n"
+           "    params:\n      V_reset: -50 mV\n      V_th: -60 mV\n",
+      LYRA_EINVAL, 8, "population 'F'");
   BAD(POPS "recorders:\n  - {type: spikes}\n  - {type: spikes, populations: "
            "E}\n",
       LYRA_EINVAL, 6, "already recorded");
@@ -470,7 +471,7 @@ TEST(yaml_error_message_is_one_line) {
       LYRA_ENOTFOUND, 3, "\\x0a");
 }
 
-TEST(yaml_load_into_nonempty_model) {
+TEST(yaml_load_into_nonempty) {
   lyra_model *m = load_ok(POPS);
   if (!m)
     return;
@@ -479,7 +480,7 @@ TEST(yaml_load_into_nonempty_model) {
   lyra_model_destroy(m);
 }
 
-TEST(yaml_model_reusable_after_error) {
+TEST(yaml_reusable_after_error) {
   lyra_model *m = NULL;
   const char *bad = POPS "projections:\n  - {source: E, target: Q}\n";
   CHECK_EQ_INT(lyra_model_create(&m), 0);
@@ -505,12 +506,12 @@ TEST(yaml_limits_and_arguments) {
 }
 
 TEST(yaml_load_file) {
-  char path[] = "/tmp/lyra-test-yaml-XXXXXX";
-  int fd = mkstemp(path);
-  CHECK(fd >= 0);
-  if (fd < 0)
+  char path[512];
+  snprintf(path, sizeof path, "%s/model.yaml", test_tmpdir());
+  FILE *f = fopen(path, "w");
+  CHECK(f != NULL);
+  if (!f)
     return;
-  FILE *f = fdopen(fd, "w");
   fputs(valid_model, f);
   fclose(f);
   lyra_model *m = NULL;
