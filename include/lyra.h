@@ -134,6 +134,11 @@ int lyra_model_set_dt(lyra_model *m, double dt_ms);
 int lyra_model_set_duration(lyra_model *m, double t_ms);
 int lyra_model_set_seed(lyra_model *m, uint64_t seed); /* 0 .. 2^32-1 */
 int lyra_model_set_output_dir(lyra_model *m, const char *dir);
+/* Threads to simulate with; 0 (the default) means one per available CPU
+ * core. Results do not depend on it: spike and state files are
+ * byte-identical for any number of threads. */
+int lyra_model_set_threads(lyra_model *m, int threads);
+int lyra_model_threads(const lyra_model *m);
 double lyra_model_dt(const lyra_model *m);
 double lyra_model_duration(const lyra_model *m);
 uint64_t lyra_model_seed(const lyra_model *m);
@@ -292,6 +297,7 @@ typedef struct lyra_network_info {
   double dt;
   uint64_t seed;
   const char *output_dir;
+  int threads;
 } lyra_network_info;
 int lyra_network_get_info(const lyra_network *net, lyra_network_info *out);
 

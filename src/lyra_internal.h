@@ -40,6 +40,9 @@ char *lyra__strdup(const char *s);
 /* n*size, or SIZE_MAX if it overflows (so the allocation then fails). */
 size_t lyra__mul_size(size_t n, size_t size);
 
+/* Threads to use for a request (0: one per available core). */
+int lyra__resolve_threads(int requested);
+
 /* Monotonic wall clock in seconds. */
 double lyra__now(void);
 
@@ -100,6 +103,7 @@ struct lyra_model {
   char err[LYRA__ERR_MAX];
   double dt, duration;
   uint64_t seed;
+  int threads; /* 0: one per core */
   char *output_dir;
   lyra__pop_spec *pops;
   int n_pops, cap_pops;

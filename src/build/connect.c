@@ -2,16 +2,22 @@
  * Connection rules (NEST semantics) and construction of the CSR store.
  *
  * Every projection is generated twice from the same counter-based streams:
- * the first pass counts synapses per source, the second places them. This
+ * the first pass counts synapses per row, the second places them. This
  * costs a second round of random numbers but never holds more than the
- * final arrays plus a 2-byte delay per synapse, which is what keeps the
- * full-scale microcircuit within its memory budget.
+ * final arrays plus a 2-byte delay per synapse.
+ *
+ * Each thread generates the synapses onto the targets it owns, into its
+ * own block of rows: per target the draws are the same whichever thread
+ * makes them, and a row keeps generation order (projection, target,
+ * draw), so delivery adds into every target in the same order for any
+ * number of threads.
  *
  * Streams: sources (or targets, for fixed_outdegree) come from the
  * CONNECT stream of the neuron that owns the draw; weights and delays
  * from its SYNAPSE stream, so counting does not need to draw them.
  */
 #include "engine/network.h"
+#include "util/pool.h"
 #include "util/rng.h"
 
 #include <math.h>
@@ -22,7 +28,8 @@ enum { LYRA__RNG_SYNAPSE = 5 };
 
 typedef struct sink {
   int placing;      /* 0: count per source, 1: place */
-  uint64_t *cursor; /* counting: counts; placing: next free slot per source */
+  uint64_t *cursor; /* counting: counts; placing: next free slot per row;
+                       indexed by source gid (this thread's block) */
   uint32_t *chan;
   float *weight;
   uint16_t *delay;
@@ -41,18 +48,24 @@ typedef struct gen {
   int n_spike_ports;
   const lyra__model_desc *model; /* of the target population */
   uint64_t *bitmap;              /* distinct draws without multapses */
-  uint32_t *indeg;               /* fixed_total_number */
+  const uint32_t *indeg;         /* fixed_total_number */
+  uint32_t lo, hi; /* targets this thread owns (synapses live with them) */
 } gen;
 
 static inline void emit(sink *k, const gen *g, lyra__rng *syn, uint32_t src,
                         uint32_t tgt) {
   uint64_t gid = (uint64_t)g->src0 + src;
   if (!k->placing) {
-    k->cursor[gid]++;
+    if (tgt >= g->lo && tgt < g->hi)
+      k->cursor[gid]++;
     return;
   }
+  /* Draw before filtering: fixed_outdegree generates every source's
+   * synapses on every thread, and each must consume the stream alike. */
   double w = lyra__rng_dist(syn, &g->s->weight);
   double d = lyra__rng_dist(syn, &g->s->delay);
+  if (tgt < g->lo || tgt >= g->hi) /* another thread's target */
+    return;
   long steps = lround(d / g->net->dt);
   if (steps < 1)
     steps = 1; /* drawn delays are clipped to one step (documented) */
@@ -201,13 +214,14 @@ static void gen_dense(sink *k, const gen *g, uint32_t t) {
  * sequential conditional binomials from one stream (as NEST splits over
  * virtual processes, but down to single targets, so that the split does
  * not depend on the number of threads). */
-static void split_total(const gen *g) {
+static void split_total(uint64_t seed, int proj, uint64_t n, uint32_t nt,
+                        uint32_t *indeg) {
   lyra__rng r;
-  lyra__rng_init(&r, g->net->seed, LYRA__RNG_TOTAL, 0, (uint32_t)g->proj, 0);
-  uint64_t left = g->s->n;
-  for (uint32_t t = 0; t < g->nt; t++) {
-    uint64_t k = lyra__rng_binomial(&r, left, 1.0 / (double)(g->nt - t));
-    g->indeg[t] = (uint32_t)k;
+  lyra__rng_init(&r, seed, LYRA__RNG_TOTAL, 0, (uint32_t)proj, 0);
+  uint64_t left = n;
+  for (uint32_t t = 0; t < nt; t++) {
+    uint64_t k = lyra__rng_binomial(&r, left, 1.0 / (double)(nt - t));
+    indeg[t] = (uint32_t)k;
     left -= k;
   }
 }
@@ -216,19 +230,19 @@ static void gen_projection(sink *k, const gen *g, uint32_t *tmp) {
   switch (g->s->rule) {
   case LYRA_RULE_ALL_TO_ALL:
   case LYRA_RULE_ONE_TO_ONE:
-    for (uint32_t t = 0; t < g->nt; t++)
+    for (uint32_t t = g->lo; t < g->hi; t++)
       gen_dense(k, g, t);
     break;
   case LYRA_RULE_PAIRWISE_BERNOULLI:
-    for (uint32_t t = 0; t < g->nt; t++)
+    for (uint32_t t = g->lo; t < g->hi; t++)
       gen_bernoulli(k, g, t);
     break;
   case LYRA_RULE_FIXED_INDEGREE:
-    for (uint32_t t = 0; t < g->nt; t++)
+    for (uint32_t t = g->lo; t < g->hi; t++)
       gen_indegree(k, g, t, (uint32_t)g->s->n, tmp);
     break;
   case LYRA_RULE_FIXED_TOTAL_NUMBER:
-    for (uint32_t t = 0; t < g->nt; t++)
+    for (uint32_t t = g->lo; t < g->hi; t++)
       gen_indegree(k, g, t, g->indeg[t], tmp);
     break;
   case LYRA_RULE_FIXED_OUTDEGREE:
@@ -247,82 +261,8 @@ void lyra__csr_free(lyra__csr *c) {
   memset(c, 0, sizeof *c);
 }
 
-/* Sorts one row by delay (stable: generation order within a delay) and
- * appends its groups. tmp_* hold at least the row's length. */
-static int group_row(lyra__csr *c, uint64_t lo, uint64_t hi,
-                     const uint16_t *delay, uint32_t *tmp_chan, float *tmp_w,
-                     uint64_t *ng, uint64_t *gcap) {
-  uint16_t dlo = UINT16_MAX, dhi = 0;
-  for (uint64_t i = lo; i < hi; i++) {
-    dlo = delay[i] < dlo ? delay[i] : dlo;
-    dhi = delay[i] > dhi ? delay[i] : dhi;
-  }
-  uint32_t nd = hi > lo ? (uint32_t)(dhi - dlo) + 1 : 0;
-  if (*ng + nd + 1 > *gcap) {
-    uint64_t ncap = (*ng + nd + 1) * 2;
-    uint64_t *gs = lyra__realloc(c->gstart, ncap * sizeof *gs);
-    if (gs)
-      c->gstart = gs;
-    uint16_t *gd = lyra__realloc(c->gdelay, ncap * sizeof *gd);
-    if (gd)
-      c->gdelay = gd;
-    if (!gs || !gd)
-      return LYRA_ENOMEM;
-    *gcap = ncap;
-  }
-  if (nd == 1) {
-    c->gstart[*ng] = lo;
-    c->gdelay[(*ng)++] = dlo;
-    return 0;
-  }
-  /* Counting sort over the row's delay range. */
-  uint64_t n = hi - lo, at = 0;
-  for (uint32_t d = 0; d < nd; d++) {
-    uint64_t first = at;
-    for (uint64_t i = lo; i < hi; i++)
-      if (delay[i] == dlo + d) {
-        tmp_chan[at] = c->chan[i];
-        tmp_w[at++] = c->weight[i];
-      }
-    if (at > first) {
-      c->gstart[*ng] = lo + first;
-      c->gdelay[(*ng)++] = (uint16_t)(dlo + d);
-    }
-  }
-  memcpy(c->chan + lo, tmp_chan, n * sizeof *tmp_chan);
-  memcpy(c->weight + lo, tmp_w, n * sizeof *tmp_w);
-  return 0;
-}
-
-static int build_groups(lyra__csr *c, const uint16_t *delay, uint64_t max_row) {
-  uint32_t *tmp_chan = lyra__malloc(lyra__mul_size(max_row, 4));
-  float *tmp_w = lyra__malloc(lyra__mul_size(max_row, 4));
-  uint64_t ng = 0, gcap = 0;
-  int rc = (tmp_chan && tmp_w) ? 0 : LYRA_ENOMEM;
-  uint64_t *syn_start = c->row; /* row holds synapse offsets on entry */
-  uint64_t prev = 0;
-  for (uint64_t s = 0; !rc && s < c->n_src; s++) {
-    uint64_t lo = prev, hi = syn_start[s + 1];
-    prev = hi;
-    syn_start[s] = ng; /* becomes the group offset of row s */
-    rc = group_row(c, lo, hi, delay, tmp_chan, tmp_w, &ng, &gcap);
-  }
-  free(tmp_chan);
-  free(tmp_w);
-  if (rc)
-    return rc;
-  c->row[c->n_src] = ng;
-  uint64_t *gs = lyra__realloc(c->gstart, (ng + 1) * sizeof *gs);
-  if (!gs)
-    return LYRA_ENOMEM;
-  c->gstart = gs;
-  c->gstart[ng] = c->n_syn;
-  c->n_groups = ng;
-  return 0;
-}
-
 static void gen_init(gen *g, const lyra_network *net, const lyra_model *m,
-                     int proj) {
+                     int proj, int tid) {
   const lyra_projection_spec *s = &m->projs[proj];
   const lyra__pop *tp = &net->pops[s->target];
   memset(g, 0, sizeof *g);
@@ -337,86 +277,255 @@ static void gen_init(gen *g, const lyra_network *net, const lyra_model *m,
   g->port_stride = tp->n;
   g->n_spike_ports = tp->model->n_spike_ports;
   g->model = tp->model;
+  g->lo = net->threads[tid].lo[s->target];
+  g->hi = net->threads[tid].hi[s->target];
 }
 
-/* Runs every projection through the sink (one pass). */
-static int run_pass(lyra_network *net, const lyra_model *m, sink *k) {
+/* Shared state of a parallel construction. */
+typedef struct build {
+  lyra_network *net;
+  const lyra_model *m;
+  uint32_t **indeg;  /* per projection, fixed_total_number only */
+  sink *sinks;       /* per thread */
+  int *rc;           /* per thread */
+  uint16_t *delay;   /* per synapse, until grouped */
+  uint64_t *syn_off; /* synapse offset of each row, [n_rows + 1] */
+  uint64_t *ngroups; /* groups per row, then their prefix sums */
+} build;
+
+/* One pass over every projection for the targets thread tid owns. */
+static void pass_thread(void *arg, int tid) {
+  build *b = arg;
+  lyra_network *net = b->net;
   uint32_t maxn = 1;
   for (int i = 0; i < net->n_pops; i++)
     maxn = net->pops[i].n > maxn ? net->pops[i].n : maxn;
   uint32_t *tmp = lyra__malloc(lyra__mul_size(maxn, 4));
   uint64_t *bitmap = lyra__calloc(maxn / 64 + 1, 8);
-  int rc = (tmp && bitmap) ? 0 : LYRA_ENOMEM;
-  for (int p = 0; !rc && p < m->n_projs; p++) {
+  b->rc[tid] = (tmp && bitmap) ? 0 : LYRA_ENOMEM;
+  for (int p = 0; !b->rc[tid] && p < b->m->n_projs; p++) {
     gen g;
-    gen_init(&g, net, m, p);
+    gen_init(&g, net, b->m, p, tid);
     g.bitmap = bitmap;
-    if (g.s->rule == LYRA_RULE_FIXED_TOTAL_NUMBER) {
-      g.indeg = lyra__malloc(lyra__mul_size(g.nt, 4));
-      if (!g.indeg) {
-        rc = LYRA_ENOMEM;
-        break;
-      }
-      split_total(&g);
-    }
-    gen_projection(k, &g, tmp);
-    free(g.indeg);
+    g.indeg = b->indeg[p];
+    gen_projection(&b->sinks[tid], &g, tmp);
   }
   free(tmp);
   free(bitmap);
+}
+
+/* Stable counting sort of one row by delay; returns its number of delay
+ * groups. count has 65536 entries, zero on entry and on return. */
+static uint64_t sort_row(lyra__csr *c, uint16_t *delay, uint64_t lo,
+                         uint64_t hi, uint32_t *count, uint32_t *tmp_chan,
+                         float *tmp_w, uint16_t *tmp_d) {
+  uint16_t dlo = UINT16_MAX, dhi = 0;
+  for (uint64_t i = lo; i < hi; i++) {
+    count[delay[i]]++;
+    dlo = delay[i] < dlo ? delay[i] : dlo;
+    dhi = delay[i] > dhi ? delay[i] : dhi;
+  }
+  if (hi == lo)
+    return 0;
+  if (dlo == dhi) {
+    count[dlo] = 0;
+    return 1;
+  }
+  uint64_t groups = 0;
+  uint32_t at = 0;
+  for (uint32_t d = dlo; d <= dhi; d++) { /* counts become start offsets */
+    uint32_t n = count[d];
+    groups += n > 0;
+    count[d] = at;
+    at += n;
+  }
+  for (uint64_t i = lo; i < hi; i++) {
+    uint32_t to = count[delay[i]]++;
+    tmp_chan[to] = c->chan[i];
+    tmp_w[to] = c->weight[i];
+    tmp_d[to] = delay[i];
+  }
+  memcpy(c->chan + lo, tmp_chan, (hi - lo) * sizeof *tmp_chan);
+  memcpy(c->weight + lo, tmp_w, (hi - lo) * sizeof *tmp_w);
+  memcpy(delay + lo, tmp_d, (hi - lo) * sizeof *tmp_d);
+  memset(count + dlo, 0, ((size_t)dhi - dlo + 1) * sizeof *count);
+  return groups;
+}
+
+/* Sorts this thread's rows by delay and counts their groups. */
+static void sort_thread(void *arg, int tid) {
+  build *b = arg;
+  lyra__csr *c = &b->net->csr;
+  uint64_t r0 = (uint64_t)tid * c->n_src, r1 = r0 + c->n_src, max_row = 0;
+  for (uint64_t r = r0; r < r1; r++)
+    if (b->syn_off[r + 1] - b->syn_off[r] > max_row)
+      max_row = b->syn_off[r + 1] - b->syn_off[r];
+  uint32_t *count = lyra__calloc(65536, sizeof *count);
+  uint32_t *tmp_chan = lyra__malloc(lyra__mul_size(max_row, 4));
+  float *tmp_w = lyra__malloc(lyra__mul_size(max_row, 4));
+  uint16_t *tmp_d = lyra__malloc(lyra__mul_size(max_row, 2));
+  b->rc[tid] = (count && tmp_chan && tmp_w && tmp_d) ? 0 : LYRA_ENOMEM;
+  for (uint64_t r = r0; !b->rc[tid] && r < r1; r++)
+    b->ngroups[r] = sort_row(c, b->delay, b->syn_off[r], b->syn_off[r + 1],
+                             count, tmp_chan, tmp_w, tmp_d);
+  free(count);
+  free(tmp_chan);
+  free(tmp_w);
+  free(tmp_d);
+}
+
+/* Writes the groups of this thread's (sorted) rows. */
+static void group_thread(void *arg, int tid) {
+  build *b = arg;
+  lyra__csr *c = &b->net->csr;
+  uint64_t r0 = (uint64_t)tid * c->n_src, r1 = r0 + c->n_src;
+  for (uint64_t r = r0; r < r1; r++) {
+    uint64_t g = c->row[r];
+    for (uint64_t i = b->syn_off[r]; i < b->syn_off[r + 1]; i++)
+      if (i == b->syn_off[r] || b->delay[i] != b->delay[i - 1]) {
+        c->gstart[g] = i;
+        c->gdelay[g++] = b->delay[i];
+      }
+  }
+}
+
+static int run_phase(build *b, lyra__pool *pool, lyra__pool_fn fn) {
+  int rc = lyra__pool_run(pool, fn, b);
+  for (int t = 0; !rc && t < b->net->n_threads; t++)
+    rc = b->rc[t];
   return rc;
+}
+
+/* fixed_total_number: in-degrees of all targets, before the threads
+ * start, so that every thread sees the same split. */
+static int split_totals(build *b) {
+  for (int p = 0; p < b->m->n_projs; p++) {
+    const lyra_projection_spec *s = &b->m->projs[p];
+    if (s->rule != LYRA_RULE_FIXED_TOTAL_NUMBER)
+      continue;
+    uint32_t nt = b->net->pops[s->target].n;
+    b->indeg[p] = lyra__malloc(lyra__mul_size(nt, 4));
+    if (!b->indeg[p])
+      return LYRA_ENOMEM;
+    split_total(b->net->seed, p, s->n, nt, b->indeg[p]);
+  }
+  return 0;
+}
+
+/* Pass 1: counts per row, then the rows' synapse offsets. */
+static int count_rows(build *b, lyra__pool *pool) {
+  lyra__csr *c = &b->net->csr;
+  for (int t = 0; t < b->net->n_threads; t++)
+    b->sinks[t] = (sink){.cursor = b->syn_off + 1 + (uint64_t)t * c->n_src};
+  int rc = run_phase(b, pool, pass_thread);
+  if (rc)
+    return rc;
+  for (uint64_t r = 0; r < c->n_rows; r++)
+    b->syn_off[r + 1] += b->syn_off[r];
+  c->n_syn = b->syn_off[c->n_rows];
+  return 0;
+}
+
+/* Pass 2: places every synapse in its row, in generation order. */
+static int place_synapses(build *b, lyra__pool *pool) {
+  lyra__csr *c = &b->net->csr;
+  uint64_t *cursor = lyra__malloc(lyra__mul_size(c->n_rows, 8));
+  c->chan = lyra__malloc_aligned(lyra__mul_size(c->n_syn, 4));
+  c->weight = lyra__malloc_aligned(lyra__mul_size(c->n_syn, 4));
+  b->delay = lyra__malloc(lyra__mul_size(c->n_syn, 2));
+  if (!cursor || !c->chan || !c->weight || !b->delay) {
+    free(cursor);
+    return LYRA_ENOMEM;
+  }
+  memcpy(cursor, b->syn_off, c->n_rows * sizeof *cursor);
+  for (int t = 0; t < b->net->n_threads; t++)
+    b->sinks[t] = (sink){.placing = 1,
+                         .cursor = cursor + (uint64_t)t * c->n_src,
+                         .chan = c->chan,
+                         .weight = c->weight,
+                         .delay = b->delay,
+                         .dmin = INT32_MAX};
+  int rc = run_phase(b, pool, pass_thread);
+  free(cursor);
+  return rc;
+}
+
+/* Sorts rows by delay and builds the delay groups. */
+static int make_groups(build *b, lyra__pool *pool) {
+  lyra__csr *c = &b->net->csr;
+  int rc = run_phase(b, pool, sort_thread);
+  if (rc)
+    return rc;
+  uint64_t g = 0;
+  for (uint64_t r = 0; r < c->n_rows; r++) {
+    c->row[r] = g;
+    g += b->ngroups[r];
+  }
+  c->row[c->n_rows] = c->n_groups = g;
+  c->gstart = lyra__malloc(lyra__mul_size(g + 1, 8));
+  c->gdelay = lyra__malloc(lyra__mul_size(g + 1, 2));
+  if (!c->gstart || !c->gdelay)
+    return LYRA_ENOMEM;
+  c->gstart[g] = c->n_syn;
+  return lyra__pool_run(pool, group_thread, b);
+}
+
+static int connect_all(build *b) {
+  lyra__pool pool;
+  int rc = lyra__pool_init(&pool, b->net->n_threads);
+  if (rc)
+    return rc;
+  if (!(rc = split_totals(b)) && !(rc = count_rows(b, &pool)) &&
+      !(rc = place_synapses(b, &pool)))
+    rc = make_groups(b, &pool);
+  lyra__pool_destroy(&pool);
+  return rc;
+}
+
+static void free_build(build *b) {
+  for (int p = 0; b->indeg && p < b->m->n_projs; p++)
+    free(b->indeg[p]);
+  free(b->indeg);
+  free(b->sinks);
+  free(b->rc);
+  free(b->delay);
+  free(b->syn_off);
+  free(b->ngroups);
 }
 
 int lyra__build_connectivity(lyra_network *net, const lyra_model *m) {
   lyra__csr *c = &net->csr;
-  sink k = {0};
-  uint16_t *delay = NULL;
-  int rc;
+  build b = {.net = net, .m = m};
+  int T = net->n_threads;
   c->n_src = net->n_neurons;
-  c->row = lyra__calloc(c->n_src + 1, sizeof *c->row);
-  if (!c->row)
-    return lyra__network_error(net, LYRA_ENOMEM,
-                               "out of memory for connectivity");
-  /* Pass 1: count per source; row[s + 1] = count of s. */
-  k.cursor = c->row + 1;
-  if ((rc = run_pass(net, m, &k)))
-    return lyra__network_error(net, rc, "out of memory for connectivity");
-  uint64_t max_row = 0;
-  for (uint64_t s = 0; s < c->n_src; s++) {
-    max_row = c->row[s + 1] > max_row ? c->row[s + 1] : max_row;
-    c->row[s + 1] += c->row[s];
+  c->n_rows = c->n_src * (uint64_t)T;
+  c->row = lyra__malloc(lyra__mul_size(c->n_rows + 1, 8));
+  b.syn_off = lyra__calloc(c->n_rows + 1, 8);
+  b.ngroups = lyra__malloc(lyra__mul_size(c->n_rows + 1, 8));
+  b.indeg = lyra__calloc((size_t)m->n_projs + 1, sizeof *b.indeg);
+  b.sinks = lyra__calloc((size_t)T, sizeof *b.sinks);
+  b.rc = lyra__calloc((size_t)T, sizeof *b.rc);
+  int rc = (c->row && b.syn_off && b.ngroups && b.indeg && b.sinks && b.rc)
+               ? connect_all(&b)
+               : LYRA_ENOMEM;
+  int bad_delay = 0;
+  net->dmin = INT32_MAX;
+  net->dmax = 0;
+  for (int t = 0; !rc && t < T; t++) {
+    bad_delay |= b.sinks[t].bad_delay;
+    net->dmin = b.sinks[t].dmin < net->dmin ? b.sinks[t].dmin : net->dmin;
+    net->dmax = b.sinks[t].dmax > net->dmax ? b.sinks[t].dmax : net->dmax;
   }
-  c->n_syn = c->row[c->n_src];
-  c->chan = lyra__malloc_aligned(lyra__mul_size(c->n_syn, 4));
-  c->weight = lyra__malloc_aligned(lyra__mul_size(c->n_syn, 4));
-  delay = lyra__malloc(lyra__mul_size(c->n_syn, 2));
-  k.cursor = lyra__malloc(lyra__mul_size(c->n_src, 8));
-  if (!c->chan || !c->weight || !delay || !k.cursor) {
-    free(delay);
-    free(k.cursor);
-    return lyra__network_error(net, LYRA_ENOMEM,
-                               "out of memory for %llu synapses",
-                               (unsigned long long)c->n_syn);
-  }
-  /* Pass 2: place. */
-  memcpy(k.cursor, c->row, c->n_src * sizeof *k.cursor);
-  k.placing = 1;
-  k.chan = c->chan;
-  k.weight = c->weight;
-  k.delay = delay;
-  k.dmin = INT32_MAX;
-  k.dmax = 0;
-  rc = run_pass(net, m, &k);
-  free(k.cursor);
-  if (!rc)
-    rc = build_groups(c, delay, max_row);
-  free(delay);
+  free_build(&b);
   if (rc)
-    return lyra__network_error(net, rc, "out of memory for connectivity");
-  if (k.bad_delay)
+    return lyra__network_error(net, rc,
+                               "out of memory for connectivity (%llu "
+                               "synapses)",
+                               (unsigned long long)c->n_syn);
+  if (bad_delay)
     return lyra__network_error(net, LYRA_EINVAL,
                                "a drawn delay exceeds 65535 steps");
-  net->dmin = c->n_syn ? k.dmin : 0;
-  net->dmax = c->n_syn ? k.dmax : 0;
+  if (c->n_syn == 0)
+    net->dmin = net->dmax = 0;
   return 0;
 }

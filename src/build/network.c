@@ -64,7 +64,6 @@ static int build_pops(lyra_network *net, const lyra_model *m) {
   if (!net->pops || !net->pop_names)
     return LYRA_ENOMEM;
   uint64_t gid = 0, chan = 0;
-  uint32_t maxn = 1;
   for (int i = 0; i < m->n_pops; i++) {
     const lyra__pop_spec *ps = &m->pops[i];
     lyra__pop *p = &net->pops[i];
@@ -78,7 +77,6 @@ static int build_pops(lyra_network *net, const lyra_model *m) {
     p->model->prepare(p);
     gid += p->n;
     chan += (uint64_t)p->n * (uint64_t)lyra__model_ports(p->model);
-    maxn = p->n > maxn ? p->n : maxn;
     if (gid > UINT32_MAX || chan > UINT32_MAX)
       return LYRA_EINVAL;
     int rc = init_state(net, p, ps);
@@ -87,9 +85,75 @@ static int build_pops(lyra_network *net, const lyra_model *m) {
   }
   net->n_neurons = gid;
   net->n_chan = chan;
-  net->scratch =
-      track(net, lyra__malloc(lyra__mul_size(maxn, 4)), (size_t)maxn * 4);
-  return net->scratch ? 0 : LYRA_ENOMEM;
+  return 0;
+}
+
+/* Thread t owns neurons [n t / T, n (t + 1) / T) of every population, so
+ * each thread gets a share of every model's work. */
+static int build_threads(lyra_network *net, int slice) {
+  int T = net->n_threads, P = net->n_pops;
+  net->threads = lyra__calloc((size_t)T, sizeof *net->threads);
+  if (!net->threads)
+    return LYRA_ENOMEM;
+  for (int t = 0; t < T; t++) {
+    lyra__thread *th = &net->threads[t];
+    uint64_t owned = 0, maxn = 1;
+    th->lo = lyra__malloc((size_t)P * 4);
+    th->hi = lyra__malloc((size_t)P * 4);
+    if (!th->lo || !th->hi)
+      return LYRA_ENOMEM;
+    for (int p = 0; p < P; p++) {
+      uint64_t n = net->pops[p].n;
+      th->lo[p] = (uint32_t)(n * (uint64_t)t / (uint64_t)T);
+      th->hi[p] = (uint32_t)(n * (uint64_t)(t + 1) / (uint64_t)T);
+      owned += th->hi[p] - th->lo[p];
+      maxn = th->hi[p] - th->lo[p] > maxn ? th->hi[p] - th->lo[p] : maxn;
+    }
+    /* A neuron spikes at most once per step: slice * owned bounds a
+     * slice's spikes, so the step loop never allocates. */
+    size_t cap = lyra__mul_size((size_t)slice, (size_t)owned) + 1;
+    size_t nseg = (size_t)slice * (size_t)P + 1;
+    th->scratch = lyra__malloc(lyra__mul_size(maxn, 4));
+    for (int k = 0; k < 2; k++) {
+      th->gid[k] = lyra__malloc(lyra__mul_size(cap, 4));
+      th->seg[k] = lyra__calloc(nseg, 4);
+      if (!th->gid[k] || !th->seg[k])
+        return LYRA_ENOMEM;
+    }
+    if (!th->scratch)
+      return LYRA_ENOMEM;
+  }
+  return 0;
+}
+
+/* Bytes of the per-thread buffers, for the memory account. */
+static uint64_t thread_bytes(const lyra_network *net) {
+  uint64_t b = 0;
+  for (int t = 0; t < net->n_threads; t++) {
+    const lyra__thread *th = &net->threads[t];
+    uint64_t owned = 0;
+    for (int p = 0; p < net->n_pops; p++)
+      owned += th->hi[p] - th->lo[p];
+    b += 2 * (4 * ((uint64_t)net->slice * owned + 1) +
+              4 * ((uint64_t)net->slice * (uint64_t)net->n_pops + 1)) +
+         4 * owned;
+  }
+  return b;
+}
+
+static void free_threads(lyra_network *net) {
+  for (int t = 0; net->threads && t < net->n_threads; t++) {
+    lyra__thread *th = &net->threads[t];
+    free(th->lo);
+    free(th->hi);
+    free(th->scratch);
+    for (int k = 0; k < 2; k++) {
+      free(th->gid[k]);
+      free(th->seg[k]);
+    }
+  }
+  free(net->threads);
+  net->threads = NULL;
 }
 
 static int build_stats(lyra_network *net) {
@@ -139,6 +203,7 @@ static int build(lyra_network *net, lyra_model *m) {
   int rc;
   net->dt = m->dt;
   net->seed = m->seed;
+  net->n_threads = lyra__resolve_threads(m->threads);
   net->output_dir = lyra__strdup(m->output_dir);
   if (!net->output_dir)
     return lyra__network_error(net, LYRA_ENOMEM, "out of memory");
@@ -148,12 +213,19 @@ static int build(lyra_network *net, lyra_model *m) {
                                rc == LYRA_ENOMEM
                                    ? "out of memory for neuron state"
                                    : "more than 2^32 neurons or channels");
+  /* Threads own target ranges before connectivity is drawn for them. */
+  if ((rc = build_threads(net, 1)))
+    return lyra__network_error(net, rc, "out of memory");
   if ((rc = lyra__build_connectivity(net, m)))
     return rc;
   const lyra__csr *c = &net->csr;
-  net->bytes_total += c->n_syn * 8 + c->n_groups * 10 + c->n_src * 8;
-  if ((rc = build_stats(net)) || (rc = build_ring(net)))
+  net->bytes_total += c->n_syn * 8 + c->n_groups * 10 + c->n_rows * 8;
+  if ((rc = build_ring(net)))
     return lyra__network_error(net, rc, "out of memory");
+  free_threads(net); /* again, with spike buffers for a whole slice */
+  if ((rc = build_threads(net, net->slice)) || (rc = build_stats(net)))
+    return lyra__network_error(net, rc, "out of memory");
+  net->bytes_total += thread_bytes(net);
   if ((rc = lyra__devices_build(net, m)))
     return rc;
   return lyra__recorders_open(net, m);
@@ -202,9 +274,7 @@ void lyra_network_destroy(lyra_network *net) {
   free(net->pop_names);
   lyra__csr_free(&net->csr);
   lyra__free_aligned(net->ring);
-  free(net->sl_gid);
-  free(net->sl_step);
-  free(net->scratch);
+  free_threads(net);
   free(net->step_counts);
   free(net->stats.count);
   free(net->stats.last);
@@ -255,7 +325,8 @@ int lyra_network_get_info(const lyra_network *net, lyra_network_info *out) {
   out->neurons = net->n_neurons;
   out->synapses = net->csr.n_syn;
   out->bytes_synapses =
-      net->csr.n_syn * 8 + net->csr.n_groups * 10 + (net->csr.n_src + 1) * 8;
+      net->csr.n_syn * 8 + net->csr.n_groups * 10 + (net->csr.n_rows + 1) * 8;
+  out->threads = net->n_threads;
   out->bytes_total = net->bytes_total;
   out->build_s = net->build_s;
   out->sim_s = net->sim_s;

@@ -90,14 +90,16 @@ static int build_one(lyra_network *net, lyra__device *d,
     if (d->lambda <= LAMBDA_INVERSION_MAX && build_poisson_table(d))
       return LYRA_ENOMEM;
     d->cache = lyra__calloc(d->n_targets, sizeof *d->cache);
-    d->cache_block = lyra__malloc(d->n_targets * sizeof *d->cache_block);
+    d->cache_block = lyra__malloc(d->n_targets * (size_t)net->n_threads *
+                                  sizeof *d->cache_block);
     if (!d->cache || !d->cache_block)
       return LYRA_ENOMEM;
     for (size_t t = 0; t < d->n_targets; t++) {
       uint32_t n = net->pops[d->targets[t].pop].n;
       /* four words per neuron, then one "needs the tail" byte each */
       d->cache[t] = lyra__malloc(lyra__mul_size(n, 20));
-      d->cache_block[t] = -1;
+      for (int k = 0; k < net->n_threads; k++)
+        d->cache_block[t * (size_t)net->n_threads + (size_t)k] = -1;
       if (!d->cache[t])
         return LYRA_ENOMEM;
       net->bytes_total += (uint64_t)n * 20;
@@ -176,15 +178,16 @@ static void poisson_tail(const lyra__device *d, const uint32_t *u, uint32_t n,
  * consecutive steps of one neuron, cached between steps (word k of all
  * neurons at cache + k * n). */
 static void inject_poisson(const lyra_network *net, lyra__device *d, size_t t,
-                           int64_t e, double *x) {
+                           int64_t e, double *x, uint32_t lo, uint32_t hi,
+                           int tid) {
   const lyra__dev_target *tg = &d->targets[t];
   const lyra__pop *p = &net->pops[tg->pop];
   const double w = tg->weight;
-  const uint32_t n = p->n;
+  const uint32_t n = p->n, m = hi - lo;
   if (d->lambda <= 0.0)
     return;
   if (d->lambda > LAMBDA_INVERSION_MAX) {
-    for (uint32_t i = 0; i < n; i++) {
+    for (uint32_t i = lo; i < hi; i++) {
       lyra__rng r;
       lyra__rng_init(&r, net->seed, LYRA__RNG_POISSON, p->gid0 + i, d->index,
                      (uint32_t)e);
@@ -192,19 +195,20 @@ static void inject_poisson(const lyra_network *net, lyra__device *d, size_t t,
     }
     return;
   }
-  uint32_t *cache = d->cache[t];
+  uint32_t *cache = d->cache[t] + lo;
   int64_t block = e >> 2;
-  if (d->cache_block[t] != block) {
-    lyra__philox_batch((uint32_t)net->seed, LYRA__RNG_POISSON, p->gid0,
-                       d->index, (uint32_t)block, 0, n, cache, cache + n,
+  int64_t *tag = &d->cache_block[t * (size_t)net->n_threads + (size_t)tid];
+  if (*tag != block) {
+    lyra__philox_batch((uint32_t)net->seed, LYRA__RNG_POISSON, p->gid0 + lo,
+                       d->index, (uint32_t)block, 0, m, cache, cache + n,
                        cache + 2 * (size_t)n, cache + 3 * (size_t)n);
-    d->cache_block[t] = block;
+    *tag = block;
   }
   const uint32_t *u = cache + (size_t)(e & 3) * n;
-  uint8_t *full = (uint8_t *)(cache + 4 * (size_t)n);
-  poisson_invert(u, n, d->fast, w, x, full);
+  uint8_t *full = (uint8_t *)(d->cache[t] + 4 * (size_t)n) + lo;
+  poisson_invert(u, m, d->fast, w, x + lo, full);
   if (d->n_cdf > POISSON_FAST)
-    poisson_tail(d, u, n, w, x, full);
+    poisson_tail(d, u, m, w, x + lo, full);
 }
 
 static int spikegen_count(const lyra__device *d, int64_t e) {
@@ -227,7 +231,8 @@ static int spikegen_count(const lyra__device *d, int64_t e) {
 }
 
 void lyra__devices_inject(lyra_network *net, int pop, int64_t s,
-                          double *const *in) {
+                          double *const *in, uint32_t lo, uint32_t hi,
+                          int tid) {
   for (int i = 0; i < net->n_devs; i++) {
     lyra__device *d = &net->devs[i];
     for (size_t t = 0; t < d->n_targets; t++) {
@@ -236,10 +241,9 @@ void lyra__devices_inject(lyra_network *net, int pop, int64_t s,
         continue;
       int64_t e = s - tg->delay; /* emission step of what arrives now */
       double *x = in[tg->port];
-      uint32_t n = net->pops[pop].n;
       if (d->kind == LYRA__DEV_SPIKEGEN) {
         int c = e >= 0 ? spikegen_count(d, e) : 0;
-        for (uint32_t j = 0; c && j < n; j++)
+        for (uint32_t j = lo; c && j < hi; j++)
           x[j] += tg->weight * c;
         continue;
       }
@@ -247,10 +251,10 @@ void lyra__devices_inject(lyra_network *net, int pop, int64_t s,
         continue;
       if (d->kind == LYRA__DEV_DC) {
         double a = tg->weight * d->amplitude;
-        for (uint32_t j = 0; j < n; j++)
+        for (uint32_t j = lo; j < hi; j++)
           x[j] += a;
       } else {
-        inject_poisson(net, d, t, e, x);
+        inject_poisson(net, d, t, e, x, lo, hi, tid);
       }
     }
   }

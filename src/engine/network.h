@@ -9,14 +9,16 @@
 
 #include <stdio.h>
 
-/* Static synapses, CSR by source, each source's synapses grouped by delay.
- * Groups of source s: [row[s], row[s+1]); synapses of group g:
- * [gstart[g], gstart[g+1]), all with delay gdelay[g] steps.
+/* Static synapses, CSR by source, each source's synapses grouped by delay,
+ * one block of rows per thread: row r = t * n_src + s holds the synapses
+ * of source s onto the neurons thread t owns (synapses live with the
+ * thread of their target). Groups of row r: [row[r], row[r+1]); synapses
+ * of group g: [gstart[g], gstart[g+1]), all with delay gdelay[g] steps.
  * Per synapse: ring-buffer channel (4 bytes) and weight (4 bytes): 8 bytes.
  */
 typedef struct lyra__csr {
-  uint64_t n_src, n_groups, n_syn;
-  uint64_t *row;    /* [n_src + 1] */
+  uint64_t n_src, n_rows, n_groups, n_syn;
+  uint64_t *row;    /* [n_rows + 1] */
   uint64_t *gstart; /* [n_groups + 1] */
   uint16_t *gdelay; /* [n_groups] */
   uint32_t *chan;   /* [n_syn] */
@@ -45,10 +47,24 @@ typedef struct lyra__device {
   lyra__dev_target *targets;
   size_t n_targets;
   /* Poisson: one Philox block gives four steps of one neuron; cache them.
-   * cache[t][4*i + k] for target t, neuron i; block tag per target. */
+   * Word k of neuron i of target t at cache[t][k * n + i]; then one
+   * "needs the tail" byte per neuron. Block tag per target and thread. */
   uint32_t **cache;
-  int64_t *cache_block;
+  int64_t *cache_block; /* [n_targets * n_threads] */
 } lyra__device;
+
+/* What one thread owns and collects. Spikes of a slice are kept per
+ * (step, population) segment so that every thread can walk all threads'
+ * spikes in (step, global id) order without merging them. Two buffers,
+ * by slice parity: a thread may start updating the next slice while
+ * others still deliver this one. */
+typedef struct lyra__thread {
+  uint32_t *lo, *hi; /* owned neurons of each population: [lo, hi) */
+  uint32_t *gid[2];  /* spikes (global ids) of the slice */
+  uint32_t *seg[2];  /* [slice * n_pops + 1] segment starts */
+  uint32_t *scratch; /* local indices of one step */
+  uint64_t events;
+} lyra__thread;
 
 /* An output file written under a temporary name, renamed when complete. */
 typedef struct lyra__outfile {
@@ -61,7 +77,9 @@ typedef struct lyra__recorder {
   lyra__recorder_spec spec;
   lyra__outfile bin, text;
   int interval_steps;
-  /* text formatting of times: time = step * dt_units / 10^decimals */
+  /* State samples of a slice, filled by the threads owning the neurons,
+   * written by thread 0: [parity][step in slice * n_neurons + k]. */
+  double *samples[2];
 } lyra__recorder;
 
 /* Per-neuron spike statistics, kept for every neuron. */
@@ -98,11 +116,13 @@ struct lyra_network {
   int n_recs;
   int *spike_rec_of_pop; /* recorder index or -1 */
 
-  /* Spikes of the current slice: global id and step of emission. */
-  uint32_t *sl_gid;
-  int64_t *sl_step;
-  uint64_t sl_count, sl_cap;
-  uint32_t *scratch; /* per-pop spike indices of a step, max pop size */
+  int n_threads;
+  lyra__thread *threads;
+  uint64_t slice_no; /* slices run so far: picks the spike buffer */
+  /* Set by thread 0 after slice k's barrier, at index k & 1; read by all
+   * after the next barrier. */
+  int abort_rc[2];
+  int broken; /* a simulate failed part-way: nothing more is allowed */
 
   lyra__stats stats;
   /* Spike count of every population in every step: [step * n_pops + pop]. */
@@ -124,16 +144,22 @@ void lyra__csr_free(lyra__csr *c);
 /* engine/devices.c */
 int lyra__devices_build(lyra_network *net, const lyra_model *m);
 void lyra__devices_free(lyra_network *net);
-/* Adds the input of every device aimed at pop for step s to in[] . */
+/* Adds the input of every device aimed at pop for step s to in[], for
+ * the neurons [lo, hi) that thread tid owns. */
 void lyra__devices_inject(lyra_network *net, int pop, int64_t s,
-                          double *const *in);
+                          double *const *in, uint32_t lo, uint32_t hi, int tid);
 
 /* record/recorders.c */
 int lyra__recorders_open(lyra_network *net, const lyra_model *m);
-/* Spikes emitted at step s (recorded time stamp s + 1) by pop. */
+/* Spikes emitted at step s (recorded time stamp s + 1) by pop: global
+ * ids, ascending. Thread 0 only. */
 int lyra__record_spikes(lyra_network *net, int pop, int64_t s,
-                        const uint32_t *idx, uint32_t n);
-int lyra__record_state(lyra_network *net, int64_t s);
+                        const uint32_t *gid, uint32_t n);
+/* Thread tid samples its own recorded neurons after step s (slice step
+ * si, buffer parity par). */
+void lyra__sample_state(lyra_network *net, int tid, int64_t s, int si, int par);
+/* Thread 0 writes the samples of steps [t0, t1) from buffer par. */
+int lyra__write_state(lyra_network *net, int64_t t0, int64_t t1, int par);
 int lyra__recorders_close(lyra_network *net);
 void lyra__recorders_abort(lyra_network *net);
 int lyra__write_run_summary(lyra_network *net);

@@ -2,47 +2,48 @@
  * The slice loop.
  *
  * Time advances in slices of d_min steps (the shortest synaptic delay).
- * Within a slice every population is updated step by step; spikes are
- * collected as (source, step) and delivered only at the end of the slice:
- * a spike emitted in a slice arrives no earlier than the next one, so the
- * slots being read are never written during the slice. This is what lets
- * threads (and, later, ranks) work through a slice without talking.
+ * Within a slice every thread updates the neurons it owns, step by step,
+ * and collects their spikes; nothing is exchanged until the slice ends,
+ * because a spike emitted in a slice arrives no earlier than the next one.
+ * After one barrier every thread walks all threads' spikes in (step,
+ * global id) order and delivers them into its own neurons' ring buffers:
+ * no atomics, and every channel receives its additions in an order fixed
+ * by the model alone, so the results do not depend on the thread count.
  */
 #include "engine/network.h"
+#include "util/pool.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int slice_spikes_reserve(lyra_network *net, uint64_t more) {
-  if (net->sl_count + more <= net->sl_cap)
-    return 0;
-  uint64_t cap = (net->sl_count + more) * 2;
-  uint32_t *g = lyra__realloc(net->sl_gid, cap * sizeof *g);
-  if (g)
-    net->sl_gid = g;
-  int64_t *s = lyra__realloc(net->sl_step, cap * sizeof *s);
-  if (s)
-    net->sl_step = s;
-  if (!g || !s)
-    return LYRA_ENOMEM;
-  net->sl_cap = cap;
-  return 0;
-}
+typedef struct sim_ctx {
+  lyra_network *net;
+  lyra__pool pool;
+  int64_t end;
+  lyra_progress_fn progress;
+  void *user;
+  double t_start, t_report;
+} sim_ctx;
 
-static void count_spike(lyra__stats *st, uint32_t gid, int64_t s) {
+static void count_spike(lyra__stats *st, uint32_t gid, int64_t stamp) {
   if (st->last[gid] >= 0) {
-    double isi = (double)(s - st->last[gid]);
+    double isi = (double)(stamp - st->last[gid]);
     st->isi_sum[gid] += isi;
     st->isi_sq[gid] += isi * isi;
   }
-  st->last[gid] = s;
+  st->last[gid] = stamp;
   st->count[gid]++;
 }
 
-/* Updates population `pop` for step s and collects its spikes. */
-static int step_population(lyra_network *net, int pop, int64_t s) {
+/* Thread th updates its neurons of population pop for step s and appends
+ * their spikes (global ids) to its slice buffer. */
+static void step_population(lyra_network *net, lyra__thread *th, int tid,
+                            int pop, int64_t s, int par, uint32_t *count) {
   lyra__pop *p = &net->pops[pop];
+  const uint32_t lo = th->lo[pop], hi = th->hi[pop];
+  if (lo == hi)
+    return;
   int slot = (int)(s % net->n_slots);
   double *base = net->ring + (uint64_t)slot * net->n_chan + p->chan_base;
   double *in[LYRA__MAX_PORTS];
@@ -50,49 +51,136 @@ static int step_population(lyra_network *net, int pop, int64_t s) {
   for (int r = 0; r < ports; r++)
     in[r] = base + (uint64_t)r * p->n;
   if (net->n_devs)
-    lyra__devices_inject(net, pop, s, in);
-  lyra__spike_out out = {net->scratch, 0};
-  p->model->update(p, 0, p->n, in, &out);
-  net->step_counts[(uint64_t)s * (uint64_t)net->n_pops + (uint64_t)pop] =
-      out.count;
-  if (out.count == 0)
-    return 0;
-  if (slice_spikes_reserve(net, out.count))
-    return lyra__network_error(net, LYRA_ENOMEM, "out of memory for spikes");
+    lyra__devices_inject(net, pop, s, in, lo, hi, tid);
+  lyra__spike_out out = {th->scratch, 0};
+  p->model->update(p, lo, hi, in, &out);
+  uint32_t *gid = th->gid[par] + *count;
   for (uint32_t k = 0; k < out.count; k++) {
-    uint32_t gid = p->gid0 + out.idx[k];
-    net->sl_gid[net->sl_count] = gid;
-    net->sl_step[net->sl_count++] = s;
-    /* Statistics are kept on stamps (s + 1), as recorded. */
-    count_spike(&net->stats, gid, s + 1);
+    gid[k] = p->gid0 + out.idx[k];
+    count_spike(&net->stats, gid[k], s + 1);
   }
-  return lyra__record_spikes(net, pop, s, out.idx, out.count);
+  *count += out.count;
 }
 
-/* Delivers the slice's spikes into the ring buffers. Spikes are in
- * (step, source) order, so every channel receives its additions in an
- * order fixed by the model alone. */
-static void deliver(lyra_network *net) {
+static void update_slice(lyra_network *net, int tid, int64_t t0, int64_t t1,
+                         int par) {
+  lyra__thread *th = &net->threads[tid];
+  uint32_t count = 0;
+  for (int64_t s = t0; s < t1; s++) {
+    int si = (int)(s - t0);
+    for (int pop = 0; pop < net->n_pops; pop++) {
+      th->seg[par][si * net->n_pops + pop] = count;
+      step_population(net, th, tid, pop, s, par, &count);
+    }
+    lyra__sample_state(net, tid, s, si, par);
+  }
+  th->seg[par][(t1 - t0) * net->n_pops] = count;
+}
+
+/* Delivers one source's spike emitted at step s into this thread's rows. */
+static uint64_t deliver_spike(lyra_network *net, int tid, uint32_t src,
+                              int64_t s) {
   const lyra__csr *c = &net->csr;
-  double *ring = net->ring;
+  const uint64_t r = (uint64_t)tid * c->n_src + src;
   const uint64_t nchan = net->n_chan;
-  const int nslots = net->n_slots;
   uint64_t events = 0;
-  for (uint64_t k = 0; k < net->sl_count; k++) {
-    uint32_t src = net->sl_gid[k];
-    int64_t s = net->sl_step[k];
-    for (uint64_t g = c->row[src]; g < c->row[src + 1]; g++) {
-      double *slot = ring + (uint64_t)((s + c->gdelay[g]) % nslots) * nchan;
-      const uint64_t lo = c->gstart[g], hi = c->gstart[g + 1];
-      const uint32_t *chan = c->chan;
-      const float *w = c->weight;
-      for (uint64_t i = lo; i < hi; i++)
-        slot[chan[i]] += (double)w[i];
-      events += hi - lo;
+  for (uint64_t g = c->row[r]; g < c->row[r + 1]; g++) {
+    double *slot =
+        net->ring + (uint64_t)((s + c->gdelay[g]) % net->n_slots) * nchan;
+    const uint64_t lo = c->gstart[g], hi = c->gstart[g + 1];
+    const uint32_t *chan = c->chan;
+    const float *w = c->weight;
+    for (uint64_t i = lo; i < hi; i++)
+      slot[chan[i]] += (double)w[i];
+    events += hi - lo;
+  }
+  return events;
+}
+
+/* Walks every thread's spikes of the slice in (step, population, thread)
+ * order, which is (step, global id) order, calling fn on each segment. */
+typedef void (*segment_fn)(lyra_network *net, void *arg, int pop, int64_t s,
+                           const uint32_t *gid, uint32_t n);
+
+static void for_each_segment(lyra_network *net, int64_t t0, int64_t t1, int par,
+                             segment_fn fn, void *arg) {
+  for (int64_t s = t0; s < t1; s++) {
+    int si = (int)(s - t0);
+    for (int pop = 0; pop < net->n_pops; pop++) {
+      int k = si * net->n_pops + pop;
+      for (int u = 0; u < net->n_threads; u++) {
+        const lyra__thread *th = &net->threads[u];
+        uint32_t a = th->seg[par][k], b = th->seg[par][k + 1];
+        if (b > a)
+          fn(net, arg, pop, s, th->gid[par] + a, b - a);
+      }
     }
   }
-  net->events += events;
-  net->sl_count = 0;
+}
+
+typedef struct deliver_arg {
+  int tid;
+  uint64_t events;
+} deliver_arg;
+
+static void deliver_segment(lyra_network *net, void *arg, int pop, int64_t s,
+                            const uint32_t *gid, uint32_t n) {
+  deliver_arg *d = arg;
+  for (uint32_t k = 0; k < n; k++)
+    d->events += deliver_spike(net, d->tid, gid[k], s);
+}
+
+typedef struct record_arg {
+  int rc;
+} record_arg;
+
+static void record_segment(lyra_network *net, void *arg, int pop, int64_t s,
+                           const uint32_t *gid, uint32_t n) {
+  record_arg *r = arg;
+  net->step_counts[(uint64_t)s * (uint64_t)net->n_pops + (uint64_t)pop] += n;
+  if (!r->rc)
+    r->rc = lyra__record_spikes(net, pop, s, gid, n);
+}
+
+/* Thread 0's part after the barrier: files, rate counts, progress. */
+static void finish_slice(sim_ctx *c, int64_t t0, int64_t t1, int par) {
+  lyra_network *net = c->net;
+  record_arg r = {0};
+  memset(net->step_counts + (uint64_t)t0 * (uint64_t)net->n_pops, 0,
+         (size_t)(t1 - t0) * (size_t)net->n_pops * sizeof *net->step_counts);
+  for_each_segment(net, t0, t1, par, record_segment, &r);
+  if (!r.rc)
+    r.rc = lyra__write_state(net, t0, t1, par);
+  net->abort_rc[par] = r.rc;
+  double now = lyra__now();
+  if (c->progress && (now - c->t_report >= 0.25 || t1 == c->end)) {
+    c->progress(c->user, (double)t1 * net->dt, (double)c->end * net->dt,
+                now - c->t_start);
+    c->t_report = now;
+  }
+}
+
+static void sim_thread(void *arg, int tid) {
+  sim_ctx *c = arg;
+  lyra_network *net = c->net;
+  uint64_t slice_no = net->slice_no;
+  for (int64_t t0 = net->step; t0 < c->end; slice_no++) {
+    int64_t t1 = t0 + net->slice < c->end ? t0 + net->slice : c->end;
+    int par = (int)(slice_no & 1);
+    update_slice(net, tid, t0, t1, par);
+    lyra__pool_barrier(&c->pool);
+    /* Thread 0 failed writing the previous slice's files: everyone stops
+     * here. The flag of the other parity was written before this barrier
+     * and is not written again until after the next one. */
+    if (net->abort_rc[par ^ 1])
+      break;
+    deliver_arg d = {tid, 0};
+    for_each_segment(net, t0, t1, par, deliver_segment, &d);
+    net->threads[tid].events += d.events;
+    if (tid == 0)
+      finish_slice(c, t0, t1, par);
+    t0 = t1;
+  }
 }
 
 static int reserve_step_counts(lyra_network *net, int64_t end) {
@@ -109,61 +197,60 @@ static int reserve_step_counts(lyra_network *net, int64_t end) {
   return 0;
 }
 
-static int run_slice(lyra_network *net, int64_t t0, int64_t t1) {
-  for (int64_t s = t0; s < t1; s++) {
-    for (int pop = 0; pop < net->n_pops; pop++) {
-      int rc = step_population(net, pop, s);
-      if (rc)
-        return rc;
-    }
-    int rc = lyra__record_state(net, s);
-    if (rc)
-      return rc;
-  }
-  deliver(net);
-  return 0;
-}
-
 int lyra_network_simulate(lyra_network *net, double duration_ms,
                           lyra_progress_fn progress, void *user) {
   if (!net)
     return LYRA_EINVAL;
-  if (net->finished)
+  if (net->finished || net->broken)
     return lyra__network_error(net, LYRA_ESTATE,
-                               "simulate after finish is not allowed");
+                               net->broken ? "the network failed earlier"
+                                           : "simulate after finish is not "
+                                             "allowed");
   if (!(duration_ms >= 0) || !isfinite(duration_ms))
     return lyra__network_error(
         net, LYRA_EINVAL, "duration must be >= 0 ms, got %g ms", duration_ms);
   int64_t steps = llround(duration_ms / net->dt);
-  int64_t end = net->step + steps;
-  if (end >= (int64_t)UINT32_MAX)
+  sim_ctx c = {.net = net, .end = net->step + steps};
+  if (c.end >= (int64_t)UINT32_MAX)
     return lyra__network_error(net, LYRA_EINVAL,
                                "more than 2^32 - 1 steps in total");
-  int rc0 = reserve_step_counts(net, end);
-  if (rc0)
-    return rc0;
-  double t_start = lyra__now(), t_report = t_start;
-  while (net->step < end) {
-    int64_t t1 = net->step + net->slice;
-    t1 = t1 < end ? t1 : end;
-    int rc = run_slice(net, net->step, t1);
-    if (rc)
-      return rc;
-    net->step = t1;
-    double now = lyra__now();
-    if (progress && (now - t_report >= 0.25 || net->step == end)) {
-      progress(user, (double)net->step * net->dt, (double)end * net->dt,
-               now - t_start);
-      t_report = now;
-    }
+  int rc = reserve_step_counts(net, c.end);
+  if (rc)
+    return rc;
+  if (lyra__pool_init(&c.pool, net->n_threads))
+    return lyra__network_error(net, LYRA_ENOMEM, "cannot create threads");
+  c.progress = progress;
+  c.user = user;
+  c.t_start = c.t_report = lyra__now();
+  net->abort_rc[0] = net->abort_rc[1] = 0;
+  rc = lyra__pool_run(&c.pool, sim_thread, &c);
+  lyra__pool_destroy(&c.pool);
+  if (rc)
+    return lyra__network_error(net, rc, "cannot start %d threads",
+                               net->n_threads);
+  uint64_t slices = (uint64_t)((steps + net->slice - 1) / net->slice);
+  net->slice_no += slices;
+  net->sim_s += lyra__now() - c.t_start;
+  net->events = 0;
+  for (int t = 0; t < net->n_threads; t++)
+    net->events += net->threads[t].events;
+  int failed = net->abort_rc[0] ? net->abort_rc[0] : net->abort_rc[1];
+  if (failed) {
+    net->step = c.end;    /* the state is no longer consistent: */
+    net->broken = failed; /* no further simulate or finish */
+    return failed;        /* the message is already in net->err */
   }
-  net->sim_s += lyra__now() - t_start;
+  net->step = c.end;
   return 0;
 }
 
 int lyra_network_finish(lyra_network *net) {
   if (!net)
     return LYRA_EINVAL;
+  if (net->broken)
+    return lyra__network_error(net, LYRA_ESTATE,
+                               "the network failed earlier; its files are "
+                               "incomplete");
   if (net->finished)
     return 0;
   int rc = lyra__recorders_close(net);

@@ -48,6 +48,21 @@ static int describe(const lyra_network *net, int pop, char *buf, size_t n,
                   p->n, prefix, net->dt, prefix, net->seed);
 }
 
+/* The header of NEST 3's ASCII recording backend has exactly two comment
+ * lines before the column names (tools such as nest.raster_plot.from_file
+ * skip three lines), so lyra's metadata goes into the first one. */
+static void text_header(const lyra_network *net, int pop, FILE *f,
+                        const char *columns) {
+  const lyra__pop *p = &net->pops[pop];
+  fprintf(f,
+          "# lyra %s: population %s, model %s, ids %" PRIu32 "-%" PRIu32
+          " (1-based global), dt %g ms, seed %" PRIu64
+          ", time in ms, V in mV, I in pA, g in nS\n"
+          "# RecordingBackendASCII version: 2\n%s\n",
+          LYRA_VERSION_STRING, net->pop_names[pop], p->model->info.name,
+          p->gid0 + 1, p->gid0 + p->n, net->dt, net->seed, columns);
+}
+
 static int write_bin_header(lyra__outfile *o, const char *magic,
                             const char *text) {
   unsigned char head[20];
@@ -80,12 +95,7 @@ static int open_spike_rec(lyra_network *net, lyra__recorder *r, char *err) {
     snprintf(fname, sizeof fname, "%s.spikes.dat", name);
     if ((rc = lyra__outfile_open(&r->text, net->output_dir, fname, err)))
       return rc;
-    describe(net, r->spec.pop, desc, sizeof desc, "# ");
-    fprintf(r->text.f,
-            "# lyra spike recorder, NEST-compatible text\n%s"
-            "# sender: global id (1-based), time_ms: spike time in ms\n"
-            "sender\ttime_ms\n",
-            desc);
+    text_header(net, r->spec.pop, r->text.f, "sender\ttime_ms");
   }
   return 0;
 }
@@ -99,8 +109,16 @@ static int open_state_rec(lyra_network *net, lyra__recorder *r, char *err) {
   char *head = lyra__malloc(cap);
   int rc = head ? 0 : LYRA_ENOMEM;
   r->interval_steps = (int)(r->spec.interval_ms / net->dt + 0.5);
-  if (rc)
+  for (int k = 0; k < 2; k++) {
+    r->samples[k] =
+        lyra__calloc(lyra__mul_size((size_t)net->slice, r->spec.n_neurons), 8);
+    if (!r->samples[k])
+      rc = LYRA_ENOMEM;
+  }
+  if (rc) {
+    free(head);
     return lyra__errf(err, rc, "out of memory");
+  }
   describe(net, r->spec.pop, desc, sizeof desc, "");
   int at = snprintf(head, cap,
                     "format: lyra-state 1\n%svariable: %s\nunit: %s\n"
@@ -122,11 +140,9 @@ static int open_state_rec(lyra_network *net, lyra__recorder *r, char *err) {
     snprintf(fname, sizeof fname, "%s.%s.dat", name, var->name);
     rc = lyra__outfile_open(&r->text, net->output_dir, fname, err);
     if (!rc) {
-      describe(net, r->spec.pop, desc, sizeof desc, "# ");
-      fprintf(r->text.f,
-              "# lyra multimeter, NEST-compatible text\n%s# unit of %s: %s\n"
-              "sender\ttime_ms\t%s\n",
-              desc, var->name, var->unit, var->name);
+      char cols[128];
+      snprintf(cols, sizeof cols, "sender\ttime_ms\t%s", var->name);
+      text_header(net, r->spec.pop, r->text.f, cols);
     }
   }
   free(head);
@@ -195,64 +211,97 @@ static int format_u32(uint32_t v, char *buf) {
   return len;
 }
 
+/* A write error on a recorder file stops the run with the file named. */
+static int check_file(lyra_network *net, const lyra__outfile *o) {
+  if (o->f && ferror(o->f))
+    return lyra__network_error(net, LYRA_EIO, "%s: write failed", o->tmp_path);
+  return 0;
+}
+
 int lyra__record_spikes(lyra_network *net, int pop, int64_t s,
-                        const uint32_t *idx, uint32_t n) {
+                        const uint32_t *gid, uint32_t n) {
   int ri = net->spike_rec_of_pop[pop];
   if (ri < 0)
     return 0;
   lyra__recorder *r = &net->recs[ri];
-  uint32_t gid1 = net->pops[pop].gid0 + 1;
   char tbuf[48], line[80];
   int tlen = format_time(net, s + 1, tbuf);
   for (uint32_t k = 0; r->bin.f && k < n;) {
     unsigned char rec[8 * 256];
     uint32_t m = n - k < 256 ? n - k : 256;
     for (uint32_t j = 0; j < m; j++) {
-      put_u32(rec + 8 * j, gid1 + idx[k + j]);
+      put_u32(rec + 8 * j, gid[k + j] + 1);
       put_u32(rec + 8 * j + 4, (uint32_t)(s + 1));
     }
     fwrite(rec, 8, m, r->bin.f);
     r->bin.n_records += m;
     k += m;
   }
-  for (uint32_t k = 0; k < n; k++) {
-    if (r->text.f) {
-      int len = format_u32(gid1 + idx[k], line);
-      line[len++] = '\t';
-      memcpy(line + len, tbuf, (size_t)tlen);
-      len += tlen;
-      line[len++] = '\n';
-      fwrite(line, 1, (size_t)len, r->text.f);
-      r->text.n_records++;
-    }
+  for (uint32_t k = 0; r->text.f && k < n; k++) {
+    int len = format_u32(gid[k] + 1, line);
+    line[len++] = '\t';
+    memcpy(line + len, tbuf, (size_t)tlen);
+    len += tlen;
+    line[len++] = '\n';
+    fwrite(line, 1, (size_t)len, r->text.f);
+    r->text.n_records++;
   }
-  return 0;
+  int rc = check_file(net, &r->bin);
+  return rc ? rc : check_file(net, &r->text);
 }
 
-int lyra__record_state(lyra_network *net, int64_t s) {
+void lyra__sample_state(lyra_network *net, int tid, int64_t s, int si,
+                        int par) {
   for (int i = 0; i < net->n_recs; i++) {
     lyra__recorder *r = &net->recs[i];
     if (!r->spec.is_state || (s + 1) % r->interval_steps != 0)
       continue;
-    const lyra__pop *p = &net->pops[r->spec.pop];
-    const double *x = p->state[r->spec.var];
-    char tbuf[48];
-    format_time(net, s + 1, tbuf);
-    if (r->bin.f) {
-      unsigned char b[8];
-      put_u32(b, (uint32_t)(s + 1));
-      fwrite(b, 1, 4, r->bin.f);
-      for (size_t k = 0; k < r->spec.n_neurons; k++) {
-        put_f64(b, x[r->spec.neurons[k]]);
-        fwrite(b, 1, 8, r->bin.f);
-      }
-      r->bin.n_records++;
+    const uint32_t lo = net->threads[tid].lo[r->spec.pop];
+    const uint32_t hi = net->threads[tid].hi[r->spec.pop];
+    const double *x = net->pops[r->spec.pop].state[r->spec.var];
+    double *out = r->samples[par] + (size_t)si * r->spec.n_neurons;
+    for (size_t k = 0; k < r->spec.n_neurons; k++) {
+      uint32_t j = r->spec.neurons[k];
+      if (j >= lo && j < hi)
+        out[k] = x[j];
     }
-    for (size_t k = 0; r->text.f && k < r->spec.n_neurons; k++) {
-      fprintf(r->text.f, "%" PRIu32 "\t%s\t%.17g\n",
-              p->gid0 + r->spec.neurons[k] + 1, tbuf, x[r->spec.neurons[k]]);
-      r->text.n_records++;
+  }
+}
+
+static void write_state_row(lyra_network *net, lyra__recorder *r, int64_t s,
+                            const double *x) {
+  const lyra__pop *p = &net->pops[r->spec.pop];
+  char tbuf[48];
+  format_time(net, s + 1, tbuf);
+  if (r->bin.f) {
+    unsigned char b[8];
+    put_u32(b, (uint32_t)(s + 1));
+    fwrite(b, 1, 4, r->bin.f);
+    for (size_t k = 0; k < r->spec.n_neurons; k++) {
+      put_f64(b, x[k]);
+      fwrite(b, 1, 8, r->bin.f);
     }
+    r->bin.n_records++;
+  }
+  for (size_t k = 0; r->text.f && k < r->spec.n_neurons; k++) {
+    fprintf(r->text.f, "%" PRIu32 "\t%s\t%.17g\n",
+            p->gid0 + r->spec.neurons[k] + 1, tbuf, x[k]);
+    r->text.n_records++;
+  }
+}
+
+int lyra__write_state(lyra_network *net, int64_t t0, int64_t t1, int par) {
+  for (int i = 0; i < net->n_recs; i++) {
+    lyra__recorder *r = &net->recs[i];
+    if (!r->spec.is_state)
+      continue;
+    for (int64_t s = t0; s < t1; s++)
+      if ((s + 1) % r->interval_steps == 0)
+        write_state_row(net, r, s,
+                        r->samples[par] + (size_t)(s - t0) * r->spec.n_neurons);
+    int rc = check_file(net, &r->bin);
+    if (rc || (rc = check_file(net, &r->text)))
+      return rc;
   }
   return 0;
 }
@@ -286,6 +335,8 @@ void lyra__recorders_abort(lyra_network *net) {
     lyra__outfile_abort(&net->recs[i].bin);
     lyra__outfile_abort(&net->recs[i].text);
     free(net->recs[i].spec.neurons);
+    free(net->recs[i].samples[0]);
+    free(net->recs[i].samples[1]);
   }
   free(net->recs);
   free(net->spike_rec_of_pop);

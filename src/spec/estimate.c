@@ -73,7 +73,7 @@ int lyra_model_estimate(lyra_model *m, lyra_estimate *out) {
   for (int i = 0; i < m->n_devs; i++)
     for (size_t t = 0; t < m->devs[i].n_targets; t++)
       if (m->devs[i].kind == LYRA__DEV_POISSON)
-        dev += 16.0 * m->pops[m->devs[i].targets[t].pop].size;
+        dev += 20.0 * m->pops[m->devs[i].targets[t].pop].size;
   if (m->n_projs == 0)
     dmin = 10;
   /* Connectivity peaks during construction: channel, weight and a 2-byte

@@ -128,6 +128,20 @@ int lyra_model_set_output_dir(lyra_model *m, const char *dir) {
   return 0;
 }
 
+int lyra_model_set_threads(lyra_model *m, int threads) {
+  if (threads < 0 || threads > 1024)
+    return lyra__model_error(m, LYRA_EINVAL,
+                             "threads must be 0 (one per core) to 1024, got "
+                             "%d",
+                             threads);
+  m->threads = threads;
+  return 0;
+}
+
+int lyra_model_threads(const lyra_model *m) {
+  return m->threads;
+}
+
 double lyra_model_dt(const lyra_model *m) {
   return m->dt;
 }
@@ -327,8 +341,13 @@ static int check_delay(lyra_model *m, const lyra_dist *d) {
   if (rc)
     return rc;
   double lo = delay_floor(d);
-  /* A delay rounds to whole steps; anything that rounds to zero steps is
-   * below the resolution. */
+  /* A constant delay must be at least one step. Drawn delays round to
+   * whole steps with a minimum of one; a distribution whose floor would
+   * round to zero steps is refused. */
+  if (d->kind == LYRA_DIST_CONSTANT && lo < m->dt * (1 - 1e-9))
+    return lyra__model_error(m, LYRA_EINVAL,
+                             "delay %g ms is below the time step dt = %g ms",
+                             lo, m->dt);
   if (lo < 0.5 * m->dt)
     return lyra__model_error(m, LYRA_EINVAL,
                              "delay %g ms is below the time step dt = %g ms",
@@ -587,6 +606,12 @@ int lyra_model_record_state(lyra_model *m, int pop, const char *var,
   if (k < 0)
     return lyra__model_error(m, LYRA_ENOTFOUND, "%s has no state variable '%s'",
                              info->name, var ? var : "(null)");
+  for (int i = 0; i < m->n_recs; i++)
+    if (m->recs[i].is_state && m->recs[i].pop == pop && m->recs[i].var == k)
+      return lyra__model_error(m, LYRA_EINVAL,
+                               "%s of '%s' is already recorded (one recorder "
+                               "per variable and population)",
+                               var, m->pops[pop].name);
   if (n == 0 || !neurons)
     return lyra__model_error(m, LYRA_EINVAL, "no neurons to record");
   for (size_t i = 0; i < n; i++)

@@ -45,7 +45,8 @@ int lyra__yaml_fail(lyra__yctx *c, const yaml_node_t *n, int code,
                     const char *fmt, ...) LYRA__PRINTF(4, 5);
 /* Relays the message of a failed lyra_model_* call (code rc) at node n. */
 int lyra__yaml_api_fail(lyra__yctx *c, const yaml_node_t *n, int rc);
-/* What n is, for "found ...": "'text'", "an empty value", "a list", ... */
+/* What n is, for "found ...": "'text'", "an empty value", "a list", ...
+ * Written to buf (cap >= 16), which is returned. */
 const char *lyra__yaml_describe(const yaml_node_t *n, char *buf, size_t cap);
 /* Plain "", "~" or "null": an empty value. */
 bool lyra__yaml_is_null(const yaml_node_t *n);

@@ -42,16 +42,18 @@ bool lyra__yaml_is_null(const yaml_node_t *n) {
 }
 
 const char *lyra__yaml_describe(const yaml_node_t *n, char *buf, size_t cap) {
-  if (!n)
-    return "nothing";
-  if (n->type == YAML_MAPPING_NODE)
-    return "a mapping";
-  if (n->type == YAML_SEQUENCE_NODE)
-    return "a list";
-  if (lyra__yaml_is_null(n))
-    return "an empty value";
-  lyra__quote_text(buf, cap, (const char *)n->data.scalar.value,
-                   n->data.scalar.length);
+  /* Always written to buf, so that callers may use either buf or the
+   * result. */
+  const char *kind = !n                              ? "nothing"
+                     : n->type == YAML_MAPPING_NODE  ? "a mapping"
+                     : n->type == YAML_SEQUENCE_NODE ? "a list"
+                     : lyra__yaml_is_null(n)         ? "an empty value"
+                                                     : NULL;
+  if (kind)
+    snprintf(buf, cap, "%s", kind);
+  else
+    lyra__quote_text(buf, cap, (const char *)n->data.scalar.value,
+                     n->data.scalar.length);
   return buf;
 }
 

@@ -28,7 +28,8 @@ static int run_time(lyra__yctx *c, const yaml_node_t *n, const char *key,
 }
 
 int lyra__yaml_run(lyra__yctx *c, const yaml_node_t *n) {
-  static const char *const keys[] = {"dt", "duration", "seed", "output", NULL};
+  static const char *const keys[] = {"dt",     "duration", "seed",
+                                     "output", "threads",  NULL};
   yaml_node_t *v;
   int rc;
   if (lyra__yaml_is_null(n))
@@ -43,6 +44,15 @@ int lyra__yaml_run(lyra__yctx *c, const yaml_node_t *n) {
                         "a seed (an integer from 0 to " UINT32_TEXT ")", &seed))
       return c->code;
     if ((rc = lyra_model_set_seed(c->m, seed)))
+      return lyra__yaml_api_fail(c, v, rc);
+  }
+  if ((v = lyra__yaml_get(c, n, "threads", NULL))) {
+    uint64_t threads;
+    if (lyra__yaml_uint(c, v, 0, 1024,
+                        "a thread count (0 for one per core, up to 1024)",
+                        &threads))
+      return c->code;
+    if ((rc = lyra_model_set_threads(c->m, (int)threads)))
       return lyra__yaml_api_fail(c, v, rc);
   }
   if ((v = lyra__yaml_get(c, n, "output", NULL))) {

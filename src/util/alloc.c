@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 void *lyra__malloc(size_t n) {
   return malloc(n ? n : 1);
@@ -52,4 +53,11 @@ double lyra__now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int lyra__resolve_threads(int requested) {
+  if (requested > 0)
+    return requested;
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n >= 1 ? (n > 1024 ? 1024 : (int)n) : 1;
 }

@@ -189,13 +189,15 @@ typedef struct syn {
 } syn;
 
 /* Checks the CSR invariants and flattens it into one record per synapse
- * (in CSR order). The channel of a synapse is chan_base + port * n + tgt of
- * its target population. Returns a malloc'ed array of csr.n_syn records. */
+ * (in CSR order: one block of rows per thread, row r = t * n_src + src). The
+ * channel of a synapse is chan_base + port * n + tgt of its target population.
+ * Returns a malloc'ed array of csr.n_syn records. */
 static syn *csr_list(const lyra_network *net) {
   const lyra__csr *c = &net->csr;
   CHECK_EQ_INT(c->n_src, net->n_neurons);
   CHECK_EQ_INT(c->row[0], 0);
-  CHECK_EQ_INT(c->row[c->n_src], c->n_groups);
+  CHECK_EQ_INT(c->n_rows, c->n_src * (uint64_t)net->n_threads);
+  CHECK_EQ_INT(c->row[c->n_rows], c->n_groups);
   CHECK_EQ_INT(c->gstart[0], 0);
   CHECK_EQ_INT(c->gstart[c->n_groups], c->n_syn);
   lyra_network_info info;
@@ -207,15 +209,16 @@ static syn *csr_list(const lyra_network *net) {
     return NULL;
   int bad_rows = 0, bad_groups = 0, bad_chans = 0;
   uint32_t dmin = UINT32_MAX, dmax = 0;
-  for (uint64_t s = 0; s < c->n_src; s++) {
-    if (c->row[s + 1] < c->row[s]) {
+  for (uint64_t r = 0; r < c->n_rows; r++) {
+    uint64_t s = r % c->n_src;
+    if (c->row[r + 1] < c->row[r]) {
       bad_rows++;
       continue;
     }
-    for (uint64_t g = c->row[s]; g < c->row[s + 1]; g++) {
+    for (uint64_t g = c->row[r]; g < c->row[r + 1]; g++) {
       /* groups non-empty, delays >= 1 and strictly ascending in a row */
       if (c->gstart[g + 1] <= c->gstart[g] || c->gdelay[g] < 1 ||
-          (g > c->row[s] && c->gdelay[g] <= c->gdelay[g - 1]))
+          (g > c->row[r] && c->gdelay[g] <= c->gdelay[g - 1]))
         bad_groups++;
       dmin = c->gdelay[g] < dmin ? c->gdelay[g] : dmin;
       dmax = c->gdelay[g] > dmax ? c->gdelay[g] : dmax;
@@ -385,7 +388,8 @@ TEST(connect_all_to_all_counts) {
   for (uint64_t i = 0; i < r.net->csr.n_syn; i++)
     bad += r.list[i].port != 0 || r.list[i].w != 1.0f || r.list[i].d != 10;
   CHECK_EQ_INT(bad, 0);
-  CHECK_EQ_INT(r.net->csr.n_groups, 13);
+  CHECK_EQ_INT(r.net->csr.n_groups,
+               13 * r.net->n_threads); /* one group per row */
   readback_free(&r);
 
   /* allow_autapses = 0 means nothing between two populations */
@@ -423,6 +427,12 @@ TEST(connect_one_to_one_counts) {
   CHECK_EQ_INT(r.net->csr.n_syn, 40);
   for (uint32_t i = 0; i < 40; i++)
     CHECK_EQ_INT(r.pc[(size_t)i * 40 + i], 1);
+  readback_free(&r);
+
+  /* allow_autapses = 0 concerns one population only */
+  s.allow_autapses = 0;
+  r = read_proj(2, 40, 40, 0, &s);
+  CHECK_EQ_INT(r.net->csr.n_syn, 40);
   readback_free(&r);
 
   /* onto itself: the pairs (i, i) are autapses */
@@ -526,6 +536,105 @@ TEST(connect_fixed_indegree_without_multapses) {
   r = read_proj(4, 12, 0, 1, &s);
   CHECK_EQ_INT(r.sum.autapses, 12);
   readback_free(&r);
+}
+
+/* Index of the set of sources of each target as a bitmask (ns <= 32). */
+static void source_sets(const readback *r, uint32_t *mask) {
+  for (uint32_t t = 0; t < r->nt; t++) {
+    mask[t] = 0;
+    for (uint32_t s = 0; s < r->ns; s++)
+      if (r->pc[(size_t)s * r->nt + t])
+        mask[t] |= 1u << s;
+  }
+}
+
+TEST(connect_distinct_draws_uniform_over_subsets) {
+  /* Without multapses each target's K sources must be a uniformly random
+   * K-subset: with ns = 8, K = 3 all C(8,3) = 56 subsets are equally
+   * likely. 20000 targets, about 357 per subset; chi-square with 55 df.
+   * The same for fixed_outdegree (20000 sources, 3 of 8 targets each), and
+   * without autapses on one population of 9 (3 of the 8 others, relabelled
+   * without the neuron itself), over 400 seeds (3600 sets, 64 each). */
+  lyra_projection_spec s;
+  lyra_projection_spec_init(&s);
+  s.rule = LYRA_RULE_FIXED_INDEGREE;
+  s.n = 3;
+  s.allow_multapses = 0;
+  readback r = read_proj(20, 8, 20000, 0, &s);
+  uint32_t *mask = malloc(20000 * sizeof *mask);
+  source_sets(&r, mask);
+  uint32_t hist[256] = {0}, sets[56];
+  for (uint32_t t = 0; t < 20000; t++)
+    hist[mask[t]]++;
+  int k = 0, wrong = 0;
+  for (uint32_t b = 0; b < 256; b++) {
+    if (__builtin_popcount(b) == 3)
+      sets[k++] = hist[b];
+    else
+      wrong += hist[b] != 0;
+  }
+  CHECK_EQ_INT(k, 56);
+  CHECK_EQ_INT(wrong, 0);
+  CHECK_CHI2(chi2_uniform(sets, 56, 1.0), 55);
+  readback_free(&r);
+
+  /* fixed_outdegree 3 of 8 targets from 20000 sources: target subsets */
+  s.rule = LYRA_RULE_FIXED_OUTDEGREE;
+  r = read_proj(20, 20000, 8, 0, &s);
+  memset(hist, 0, sizeof hist);
+  for (uint32_t src = 0; src < 20000; src++) {
+    uint32_t mk = 0;
+    for (uint32_t t = 0; t < 8; t++)
+      if (r.pc[(size_t)src * 8 + t])
+        mk |= 1u << t;
+    hist[mk]++;
+  }
+  k = wrong = 0;
+  for (uint32_t b = 0; b < 256; b++) {
+    if (__builtin_popcount(b) == 3)
+      sets[k++] = hist[b];
+    else
+      wrong += hist[b] != 0;
+  }
+  CHECK_EQ_INT(wrong, 0);
+  CHECK_CHI2(chi2_uniform(sets, 56, 1.0), 55);
+  readback_free(&r);
+  free(mask);
+
+  /* onto itself without autapses: Floyd's draw over 8 with the own index
+   * skipped */
+  memset(hist, 0, sizeof hist);
+  wrong = 0;
+  for (uint64_t seed = 1; seed <= 400; seed++) {
+    lyra_projection_spec_init(&s);
+    s.rule = LYRA_RULE_FIXED_INDEGREE;
+    s.n = 3;
+    s.allow_multapses = 0;
+    s.allow_autapses = 0;
+    r = read_proj(seed, 9, 0, 1, &s);
+    for (uint32_t t = 0; t < 9; t++) {
+      uint32_t mk = 0, bit = 0;
+      wrong += r.pc[(size_t)t * 9 + t] != 0;
+      for (uint32_t src = 0; src < 9; src++) {
+        if (src == t)
+          continue;
+        if (r.pc[(size_t)src * 9 + t])
+          mk |= 1u << bit;
+        bit++;
+      }
+      hist[mk]++;
+    }
+    readback_free(&r);
+  }
+  k = 0;
+  for (uint32_t b = 0; b < 256; b++) {
+    if (__builtin_popcount(b) == 3)
+      sets[k++] = hist[b];
+    else
+      wrong += hist[b] != 0;
+  }
+  CHECK_EQ_INT(wrong, 0);
+  CHECK_CHI2(chi2_uniform(sets, 56, 1.0), 55);
 }
 
 TEST(connect_fixed_indegree_autapse_rate) {
@@ -824,7 +933,7 @@ TEST(connect_delay_rounding) {
     double ms;
     uint32_t steps;
   } cases[] = {{0.1, 1},  {0.26, 3}, {0.24, 2},
-               {1.5, 15}, {0.07, 1}, {6553.4, 65534}};
+               {1.5, 15}, {0.14, 1}, {6553.4, 65534}};
   for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
     readback r = read_dists(11, 3, 4, lyra_dist_constant(1.0),
                             lyra_dist_constant(cases[k].ms));
@@ -903,6 +1012,11 @@ TEST(connect_delay_distributions) {
   lyra_model_destroy(m);
 }
 
+static int float_cmp(const void *a, const void *b) {
+  float x = *(const float *)a, y = *(const float *)b;
+  return x < y ? -1 : x > y;
+}
+
 /* Orders synapses by (source, target, port, weight). */
 static int syn_cmp(const void *a, const void *b) {
   const syn *x = a, *y = b;
@@ -936,7 +1050,7 @@ TEST(connect_delay_groups_keep_synapses_whole) {
   readback x = read_proj(13, 50, 80, 0, &s);
   s.delay = dist4(LYRA_DIST_UNIFORM, 0.96, 1.04, 0, 0);
   readback y = read_proj(13, 50, 80, 0, &s);
-  CHECK_EQ_INT(y.net->csr.n_groups, 50);
+  CHECK_EQ_INT(y.net->csr.n_groups, 50 * y.net->n_threads);
   CHECK(x.net->csr.n_groups > 50 * 20);
   CHECK_EQ_INT(x.net->csr.n_syn, y.net->csr.n_syn);
   size_t n = (size_t)x.net->csr.n_syn;
@@ -1040,7 +1154,7 @@ TEST(connect_several_projections_share_rows) {
   syn *list = csr_list(net);
   const lyra__csr *c = &net->csr;
   CHECK_EQ_INT(c->n_syn, 20 * 30 + 20 * 25);
-  CHECK_EQ_INT(c->n_groups, 20 * 2);
+  CHECK_EQ_INT(c->n_groups, 20 * 2 * (uint64_t)net->n_threads);
   int bad = 0;
   for (uint64_t i = 0; i < c->n_syn; i++) {
     const syn *y = &list[i];
@@ -1130,9 +1244,10 @@ TEST(connect_bad_specs_refused) {
   REFUSED(LYRA_ENOTSUP, s.rule = LYRA_RULE_FIXED_TOTAL_NUMBER; s.n = 5;
           s.allow_multapses = 0);
   REFUSED(LYRA_EINVAL, s.rule = LYRA_RULE_ONE_TO_ONE);
-  /* delays: a constant that rounds to zero steps (NEST rounds the delay to
-   * the grid and refuses zero steps), zero, negative, non-finite, too long,
-   * and distributions that can go below half a step */
+  /* delays: a constant below one step (as NEST: "delay must be greater
+   * than or equal to resolution"), zero, negative, non-finite, too long,
+   * and distributions whose floor rounds to zero steps */
+  REFUSED(LYRA_EINVAL, s.delay = lyra_dist_constant(0.07));
   REFUSED(LYRA_EINVAL, s.delay = lyra_dist_constant(0.04));
   REFUSED(LYRA_EINVAL, s.delay = lyra_dist_constant(0.0));
   REFUSED(LYRA_EINVAL, s.delay = lyra_dist_constant(-1.0));
@@ -1176,11 +1291,14 @@ TEST(connect_bad_specs_refused) {
   CHECK_EQ_INT(lyra_model_add_projection(m, &s, NULL), 0);
   s.p = 0.0;
   CHECK_EQ_INT(lyra_model_add_projection(m, &s, NULL), 0);
-  s.delay = lyra_dist_constant(0.05); /* rounds to one step */
+  /* drawn delays may start below one step if they round to one */
+  s.delay = dist4(LYRA_DIST_UNIFORM, 0.06, 0.5, 0, 0);
   CHECK_EQ_INT(lyra_model_add_projection(m, &s, NULL), 0);
-  CHECK_EQ_INT(lyra_model_projection_count(m), 5);
+  s.delay = lyra_dist_constant(0.1); /* exactly one step */
+  CHECK_EQ_INT(lyra_model_add_projection(m, &s, NULL), 0);
+  CHECK_EQ_INT(lyra_model_projection_count(m), 6);
 
-  /* a delay valid when added but below half a step after dt changes is
+  /* a delay valid when added but below one step after dt changes is
    * caught when the network is built */
   CHECK_EQ_INT(lyra_model_set_dt(m, 1.0), 0);
   lyra_network *net = (lyra_network *)1;
@@ -1291,6 +1409,86 @@ TEST(connect_same_seed_same_csr) {
   CHECK(!csr_identical(&a->csr, &b->csr));
   lyra_network_destroy(a);
   lyra_network_destroy(b);
+}
+
+TEST(connect_identical_projections_draw_independently) {
+  /* Two identical pairwise_bernoulli projections A -> B (p = 0.3) are two
+   * independent draws: a pair is in both with probability p^2, so the
+   * overlap is Binomial(ns nt, 0.09) (not the 0.3 of shared streams). */
+  lyra_projection_spec s;
+  lyra_projection_spec_init(&s);
+  s.rule = LYRA_RULE_PAIRWISE_BERNOULLI;
+  s.p = 0.3;
+  s.weight = dist4(LYRA_DIST_NORMAL, 0, 1, 0, 0);
+  s.receptor = LYRA_RECEPTOR_EX; /* tells the two apart */
+  lyra_model *m = proj_model(19, 100, 120, 0, &s);
+  s.receptor = LYRA_RECEPTOR_IN;
+  CHECK_EQ_INT(lyra_model_add_projection(m, &s, NULL), 0);
+  /* and two identical fixed_indegree ones onto another population */
+  int c = add_pop(m, "C", "iaf_psc_exp", 120);
+  lyra_projection_spec s2;
+  lyra_projection_spec_init(&s2);
+  s2.source = s.source;
+  s2.target = c;
+  s2.rule = LYRA_RULE_FIXED_INDEGREE;
+  s2.n = 30;
+  s2.allow_multapses = 0;
+  CHECK_EQ_INT(lyra_model_add_projection(m, &s2, NULL), 0);
+  CHECK_EQ_INT(lyra_model_add_projection(m, &s2, NULL), 0);
+  lyra_network *net = build(m);
+  syn *list = csr_list(net);
+  /* pair multiplicities onto B (pc) and onto C (pc2) */
+  uint32_t *pc = calloc(100 * 120, sizeof *pc);
+  uint32_t *pc2 = calloc(100 * 120, sizeof *pc2);
+  uint32_t a0 = net->pops[s.source].gid0;
+  for (uint64_t i = 0; i < net->csr.n_syn; i++)
+    (list[i].tpop == c ? pc2
+                       : pc)[(size_t)(list[i].src - a0) * 120 + list[i].tgt]++;
+  double n = 100.0 * 120.0, both = 0.0;
+  for (size_t i = 0; i < (size_t)n; i++)
+    both += pc[i] == 2;
+  CHECK_NEAR(both, 0.09 * n, Z_TOL * sqrt(n * 0.09 * 0.91));
+  /* their weights are independent draws too: no weight value of one
+   * projection recurs in the other (floats of N(0,1) coincide with
+   * probability ~1e-7 per pair of draws; 1.3e7 pairs: a few at most) */
+  float *w0 = malloc((size_t)net->csr.n_syn * sizeof *w0);
+  float *w1 = malloc((size_t)net->csr.n_syn * sizeof *w1);
+  size_t n0 = 0, n1 = 0, same_w = 0;
+  for (uint64_t i = 0; i < net->csr.n_syn; i++)
+    if (list[i].tpop == s.target) {
+      if (list[i].port == 0)
+        w0[n0++] = list[i].w;
+      else
+        w1[n1++] = list[i].w;
+    }
+  qsort(w0, n0, sizeof *w0, float_cmp);
+  qsort(w1, n1, sizeof *w1, float_cmp);
+  for (size_t i = 0, j = 0; i < n0 && j < n1;) {
+    if (w0[i] < w1[j])
+      i++;
+    else if (w1[j] < w0[i])
+      j++;
+    else {
+      same_w++;
+      i++;
+      j++;
+    }
+  }
+  CHECK(same_w <= 10);
+  free(w0);
+  free(w1);
+  /* fixed_indegree 30 of 100, twice: a pair is in both with probability
+   * 0.09 too; per target the overlap is hypergeometric (mean 9, variance
+   * 30 (0.3)(0.7)(70/99)), independent across the 120 targets */
+  double both2 = 0.0, var2 = 120.0 * 30 * 0.3 * 0.7 * 70.0 / 99.0;
+  for (size_t i = 0; i < 100 * 120; i++)
+    both2 += pc2[i] == 2;
+  CHECK_NEAR(both2, 0.09 * n, Z_TOL * sqrt(var2));
+  free(pc2);
+  free(pc);
+  free(list);
+  lyra_network_destroy(net);
+  lyra_model_destroy(m);
 }
 
 TEST(connect_projection_streams_independent_of_later_ones) {

@@ -173,10 +173,12 @@ static lyra_model *small(const char *outdir, uint64_t seed) {
   return m;
 }
 
-/* Runs the small model into dir in pieces of the given lengths (ms). */
-static void run_small(const char *dir, uint64_t seed, const double *pieces,
-                      int n) {
+/* Runs the small model into dir in pieces of the given lengths (ms), on
+ * the given number of threads (0: one per core). */
+static void run_small_threads(const char *dir, uint64_t seed,
+                              const double *pieces, int n, int threads) {
   lyra_model *m = small(dir, seed);
+  lyra_model_set_threads(m, threads);
   lyra_network *net = build(m);
   lyra_model_destroy(m);
   if (!net)
@@ -185,6 +187,11 @@ static void run_small(const char *dir, uint64_t seed, const double *pieces,
     CHECK_EQ_INT(lyra_network_simulate(net, pieces[k], NULL, NULL), 0);
   CHECK_EQ_INT(lyra_network_finish(net), 0);
   lyra_network_destroy(net);
+}
+
+static void run_small(const char *dir, uint64_t seed, const double *pieces,
+                      int n) {
+  run_small_threads(dir, seed, pieces, n, 0);
 }
 
 static void path_in(char *buf, size_t n, const char *dir, const char *f) {
@@ -393,4 +400,67 @@ TEST(network_api_errors) {
   CHECK_EQ_INT(lyra_network_finish(net), 0);
   CHECK(lyra_network_simulate(net, 1.0, NULL, NULL) == LYRA_ESTATE);
   lyra_network_destroy(net);
+}
+
+/* Results do not depend on the number of threads: 1, 2, 3 and 8 threads
+ * (8 oversubscribes a 2-core machine) write byte-identical spike and state
+ * files, also for a run split into odd pieces. */
+TEST(golden_threads_identical_small) {
+  const int threads[] = {1, 2, 3, 8};
+  const double whole[] = {300.0}, split[] = {13.3, 286.7};
+  const char *files[] = {"E.spikes.lyspk", "E.spikes.dat", "I.spikes.lyspk",
+                         "E.V_m.lystate", "E.V_m.dat"};
+  char ref[512], dir[512], fa[600], fb[600];
+  snprintf(ref, sizeof ref, "%s/threads_1", test_tmpdir());
+  run_small_threads(ref, 11, whole, 1, 1);
+  for (int k = 1; k < 4; k++) {
+    snprintf(dir, sizeof dir, "%s/threads_%d", test_tmpdir(), threads[k]);
+    run_small_threads(dir, 11, k == 2 ? split : whole, k == 2 ? 2 : 1,
+                      threads[k]);
+    for (int f = 0; f < 5; f++) {
+      path_in(fa, sizeof fa, ref, files[f]);
+      path_in(fb, sizeof fb, dir, files[f]);
+      if (!same_file(fa, fb))
+        test_fail(__FILE__, __LINE__, "%s differs with %d threads", files[f],
+                  threads[k]);
+    }
+  }
+}
+
+/* The same for the two example networks (shortened): Brunel (delta
+ * synapses, Poisson drive, delay 1.5 ms) and COBA (conductances, delay of
+ * one step, so every slice is a single step). */
+static void example_threads(const char *example, double ms) {
+  const int threads[] = {1, 2, 3, 8};
+  char dir[4][512], fa[600], fb[600];
+  for (int k = 0; k < 4; k++) {
+    snprintf(dir[k], sizeof dir[k], "%s/%s_t%d", test_tmpdir(), example,
+             threads[k]);
+    lyra_model *m = load_example(example);
+    lyra_model_set_output_dir(m, dir[k]);
+    lyra_model_set_threads(m, threads[k]);
+    lyra_network *net = build(m);
+    lyra_model_destroy(m);
+    if (!net)
+      return;
+    CHECK_EQ_INT(lyra_network_simulate(net, ms, NULL, NULL), 0);
+    CHECK_EQ_INT(lyra_network_finish(net), 0);
+    lyra_network_destroy(net);
+  }
+  for (int k = 1; k < 4; k++)
+    for (int f = 0; f < 2; f++) {
+      path_in(fa, sizeof fa, dir[0], f ? "I.spikes.lyspk" : "E.spikes.lyspk");
+      path_in(fb, sizeof fb, dir[k], f ? "I.spikes.lyspk" : "E.spikes.lyspk");
+      if (!same_file(fa, fb))
+        test_fail(__FILE__, __LINE__, "%s: spikes differ with %d threads",
+                  example, threads[k]);
+    }
+}
+
+TEST(golden_threads_identical_brunel) {
+  example_threads("brunel.yaml", 60.0);
+}
+
+TEST(golden_threads_identical_coba) {
+  example_threads("coba.yaml", 100.0);
 }

@@ -18,8 +18,9 @@ int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_models(int argc, char **argv);
 
-/* Prints the help of a command ("run", ...) or the overview (NULL). */
-void cli_help(const char *cmd, int to_stderr);
+/* Prints the help of a command ("run", ...) or the overview (NULL).
+ * Returns -1 (and says so) if there is no such command. */
+int cli_help(const char *cmd, int to_stderr);
 /* Exit code for a library error code. */
 int cli_exit_code(int rc);
 /* Loads a model file; prints the error and returns an exit code != 0 on

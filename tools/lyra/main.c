@@ -34,6 +34,9 @@ static const struct {
      "model's)\n"
      "  --seed N       random seed 0..4294967295 (default: model's)\n"
      "  --out DIR      output directory (default: model's run.output)\n"
+     "  --threads N    threads, 0 = one per core (default: model's, else "
+     "0);\n"
+     "                 results are identical for any N\n"
      "  --quiet        no progress line and no table\n"
      "  --no-progress  no progress line\n"
      "  --plot         draw a raster and rate plot into DIR/raster.svg\n"
@@ -43,8 +46,9 @@ static const struct {
      "shown when standard error is a terminal. The run summary goes to\n"
      "DIR/run.json.\n"},
     {"check", "lyra check MODEL",
-     "Validate MODEL and print its populations, projections, the expected\n"
-     "number of neurons and synapses, and the predicted peak memory.\n"
+     "Validate MODEL and print its populations, the number of projections\n"
+     "and devices, the expected number of neurons and synapses, and the\n"
+     "predicted peak memory.\n"
      "Exits 3 with file:line:column and a message if the model is "
      "invalid.\n\n"
      "Options:\n  -h, --help     show this help\n"},
@@ -55,7 +59,7 @@ static const struct {
      "Options:\n  -h, --help     show this help\n"},
 };
 
-void cli_help(const char *cmd, int to_stderr) {
+int cli_help(const char *cmd, int to_stderr) {
   FILE *f = to_stderr ? stderr : stdout;
   for (size_t i = 0; i < sizeof help / sizeof help[0]; i++) {
     if ((cmd == NULL) != (help[i].name == NULL))
@@ -63,8 +67,10 @@ void cli_help(const char *cmd, int to_stderr) {
     if (cmd && strcmp(cmd, help[i].name) != 0)
       continue;
     fprintf(f, "Usage: %s\n\n%s", help[i].usage, help[i].text);
-    return;
+    return 0;
   }
+  fprintf(stderr, "lyra: no command '%s' (try 'lyra --help')\n", cmd);
+  return -1;
 }
 
 int cli_exit_code(int rc) {
@@ -154,8 +160,7 @@ int main(int argc, char **argv) {
   const char *cmd = argv[1];
   if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 ||
       strcmp(cmd, "help") == 0) {
-    cli_help(argc > 2 ? argv[2] : NULL, 0);
-    return EXIT_OK;
+    return cli_help(argc > 2 ? argv[2] : NULL, 0) ? EXIT_USAGE : EXIT_OK;
   }
   if (strcmp(cmd, "--version") == 0) {
     printf("lyra %s\n", lyra_version());

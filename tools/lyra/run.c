@@ -11,6 +11,7 @@ typedef struct run_opts {
   const char *model;
   double duration; /* < 0: model's */
   long long seed;  /* < 0: model's */
+  int threads;     /* < 0: model's */
   const char *out;
   int quiet, progress, force, plot;
 } run_opts;
@@ -19,6 +20,7 @@ static int parse_args(int argc, char **argv, run_opts *o) {
   memset(o, 0, sizeof *o);
   o->duration = -1;
   o->seed = -1;
+  o->threads = -1;
   o->progress = isatty(2);
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -54,6 +56,18 @@ static int parse_args(int argc, char **argv, run_opts *o) {
                 val);
         return EXIT_USAGE;
       }
+      i++;
+    } else if (strcmp(a, "--threads") == 0 && val) {
+      char *end;
+      long t = strtol(val, &end, 10);
+      if (*end || end == val || t < 0 || t > 1024) {
+        fprintf(stderr,
+                "lyra run: --threads: expected an integer 0..1024 "
+                "(0: one per core), found '%s'\n",
+                val);
+        return EXIT_USAGE;
+      }
+      o->threads = (int)t;
       i++;
     } else if (strcmp(a, "--out") == 0 && val) {
       o->out = val;
@@ -134,9 +148,10 @@ static void print_summary(lyra_network *net) {
          in.synapses ? (double)in.bytes_synapses / (double)in.synapses : 0.0,
          cli_bytes((double)in.bytes_total, b2, sizeof b2));
   printf("build %.2f s, simulation %.2f s (real-time factor %.2f), %.3g "
-         "synaptic events/s\n",
+         "synaptic events/s, %d thread%s\n",
          in.build_s, in.sim_s, in.t_ms > 0 ? in.sim_s / (in.t_ms * 1e-3) : 0,
-         in.sim_s > 0 ? (double)in.events / in.sim_s : 0.0);
+         in.sim_s > 0 ? (double)in.events / in.sim_s : 0.0, in.threads,
+         in.threads == 1 ? "" : "s");
   printf("output: %s/\n", in.output_dir);
 }
 
@@ -146,6 +161,8 @@ static int apply_overrides(lyra_model *m, const run_opts *o) {
     rc = lyra_model_set_seed(m, (uint64_t)o->seed);
   if (!rc && o->out)
     rc = lyra_model_set_output_dir(m, o->out);
+  if (!rc && o->threads >= 0)
+    rc = lyra_model_set_threads(m, o->threads);
   if (!rc && o->duration >= 0)
     rc = lyra_model_set_duration(m, o->duration);
   if (rc)
@@ -196,7 +213,9 @@ int cmd_run(int argc, char **argv) {
   if (rc) {
     fprintf(stderr, "lyra run: %s\n", lyra_network_errmsg(net));
     lyra_network_destroy(net);
-    return rc == LYRA_EIO ? EXIT_IO : EXIT_FAILURE_RUN;
+    return rc == LYRA_EIO      ? EXIT_IO
+           : rc == LYRA_ENOMEM ? EXIT_NOMEM
+                               : EXIT_FAILURE_RUN;
   }
   if (!o.quiet)
     print_summary(net);
