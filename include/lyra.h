@@ -231,6 +231,27 @@ int lyra_model_record_state(lyra_model *m, int pop, const char *var,
                             const uint32_t *neurons, size_t n_neurons,
                             double interval_ms, unsigned formats);
 
+/* The firing rate population pop has in the full-scale model (Hz), used
+ * by lyra_model_scale to keep the mean input of its targets when their
+ * in-degrees are scaled down. Unset by default. */
+int lyra_model_set_reference_rate(lyra_model *m, int pop, double hz);
+
+/* Scales the model down as the reference implementation of the Potjans &
+ * Diesmann (2014) microcircuit does: population sizes times `neurons`;
+ * synapse numbers so that in-degrees scale by `indegree` (fixed_total_number
+ * N times neurons * indegree, fixed_in/outdegree times indegree,
+ * pairwise_bernoulli p times indegree / neurons); weights of projections
+ * divided by sqrt(indegree); Poisson generators' rates times indegree and
+ * their weights divided by sqrt(indegree). With indegree < 1 the mean
+ * input lost is given back as DC, as the reference does: I_e of the target
+ * rises by 1e-3 tau_syn (1 - sqrt(indegree)) K w rate for every projection
+ * (K its full-scale in-degree, w its mean weight in pA, rate the source's
+ * reference rate) and every Poisson generator (K w rate = w times its
+ * full rate); current-based exponential-synapse targets only
+ * (iaf_psc_exp). Both factors in (0, 1]. Call once, after the whole model
+ * is described. */
+int lyra_model_scale(lyra_model *m, double neurons, double indegree);
+
 /* Checks everything not checked when added (parameter constraints of each
  * population). Network creation calls it too. */
 int lyra_model_validate(lyra_model *m);

@@ -68,6 +68,7 @@ typedef struct lyra__pop_spec {
   uint32_t size;
   double params[LYRA__MAX_PARAMS]; /* in catalogue units */
   lyra_dist init[LYRA__MAX_STATE];
+  double reference_rate; /* Hz, full-scale; NAN if unknown */
 } lyra__pop_spec;
 
 typedef struct lyra__device_target {

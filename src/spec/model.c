@@ -209,6 +209,7 @@ int lyra_model_add_population(lyra_model *m, const char *name,
   snprintf(p->name, sizeof p->name, "%s", name);
   p->model = d;
   p->size = size;
+  p->reference_rate = (double)NAN;
   for (size_t i = 0; i < d->info.n_params; i++)
     p->params[i] = d->info.params[i].default_value;
   for (size_t i = 0; i < d->info.n_state; i++)
@@ -272,6 +273,17 @@ static int check_dist(lyra_model *m, const lyra_dist *d, const char *what) {
     return 0;
   }
   return lyra__model_error(m, LYRA_EINVAL, "%s: unknown distribution", what);
+}
+
+int lyra_model_set_reference_rate(lyra_model *m, int pop, double hz) {
+  int rc = check_pop(m, pop);
+  if (rc)
+    return rc;
+  if (!(hz >= 0) || !isfinite(hz))
+    return lyra__model_error(m, LYRA_EINVAL,
+                             "reference rate must be >= 0 Hz, got %g Hz", hz);
+  m->pops[pop].reference_rate = hz;
+  return 0;
 }
 
 int lyra_model_set_initial(lyra_model *m, int pop, const char *var,

@@ -35,6 +35,9 @@ typedef struct lyra__yctx {
   const char *name; /* file name shown in messages */
   int code;         /* first error, 0 if none */
   char err[LYRA__ERR_MAX];
+  /* run.scale, applied once the whole model is read */
+  double scale_neurons, scale_indegree;
+  const yaml_node_t *scale_node;
 } lyra__yctx;
 
 /* ---- spec/yaml_node.c: typed access to nodes, with messages -------- */

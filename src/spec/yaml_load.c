@@ -125,6 +125,11 @@ static int walk(lyra__yctx *c) {
   if ((n = lyra__yaml_get(c, root, "recorders", NULL)) &&
       lyra__yaml_recorders(c, n))
     return c->code;
+  if (c->scale_node) {
+    int rc = lyra_model_scale(c->m, c->scale_neurons, c->scale_indegree);
+    if (rc)
+      return lyra__yaml_api_fail(c, c->scale_node, rc);
+  }
   return 0;
 }
 

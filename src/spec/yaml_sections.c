@@ -27,9 +27,27 @@ static int run_time(lyra__yctx *c, const yaml_node_t *n, const char *key,
   return rc ? lyra__yaml_api_fail(c, v, rc) : 0;
 }
 
+/* run.scale: {neurons: f, indegree: f}, both plain numbers in (0, 1]. */
+static int run_scale(lyra__yctx *c, yaml_node_t *v) {
+  static const char *const keys[] = {"neurons", "indegree", NULL};
+  const char *names[2] = {"neurons", "indegree"};
+  double f[2] = {1.0, 1.0};
+  if (lyra__yaml_check_map(c, v, "'scale'", keys))
+    return c->code;
+  for (int i = 0; i < 2; i++) {
+    yaml_node_t *x = lyra__yaml_get(c, v, names[i], NULL);
+    if (x && lyra__yaml_quantity(c, x, "", &f[i]))
+      return c->code;
+  }
+  c->scale_neurons = f[0];
+  c->scale_indegree = f[1];
+  c->scale_node = v;
+  return 0;
+}
+
 int lyra__yaml_run(lyra__yctx *c, const yaml_node_t *n) {
-  static const char *const keys[] = {"dt",     "duration", "seed",
-                                     "output", "threads",  NULL};
+  static const char *const keys[] = {"dt",      "duration", "seed", "output",
+                                     "threads", "scale",    NULL};
   yaml_node_t *v;
   int rc;
   if (lyra__yaml_is_null(n))
@@ -46,6 +64,8 @@ int lyra__yaml_run(lyra__yctx *c, const yaml_node_t *n) {
     if ((rc = lyra_model_set_seed(c->m, seed)))
       return lyra__yaml_api_fail(c, v, rc);
   }
+  if ((v = lyra__yaml_get(c, n, "scale", NULL)) && run_scale(c, v))
+    return c->code;
   if ((v = lyra__yaml_get(c, n, "threads", NULL))) {
     uint64_t threads;
     if (lyra__yaml_uint(c, v, 0, 1024,
@@ -163,8 +183,8 @@ static int neuron_model(lyra__yctx *c, const yaml_node_t *v,
 
 static int population(lyra__yctx *c, const yaml_node_t *k,
                       const yaml_node_t *v) {
-  static const char *const keys[] = {"model", "size", "params", "initial",
-                                     NULL};
+  static const char *const keys[] = {"model",   "size",           "params",
+                                     "initial", "reference_rate", NULL};
   const char *name = (const char *)k->data.scalar.value;
   const lyra_model_info *info = NULL;
   char what[128], q[64];
@@ -192,6 +212,13 @@ static int population(lyra__yctx *c, const yaml_node_t *k,
   if ((x = lyra__yaml_get(c, v, "initial", NULL)) &&
       pop_initial(c, x, pop, info, what))
     return c->code;
+  if ((x = lyra__yaml_get(c, v, "reference_rate", NULL))) {
+    double hz;
+    if (lyra__yaml_quantity(c, x, "Hz", &hz))
+      return c->code;
+    if ((rc = lyra_model_set_reference_rate(c->m, pop, hz)))
+      return lyra__yaml_api_fail(c, x, rc);
+  }
   /* Parameter constraints (V_reset < V_th, ...) are otherwise checked only
    * when the whole model is validated, with no position. The populations
    * before this one passed already, so a failure now is this one's, and

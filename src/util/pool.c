@@ -8,6 +8,7 @@
 #include "util/pool.h"
 #include "lyra_internal.h"
 
+#include <sched.h>
 #include <stdlib.h>
 
 typedef struct gate {
@@ -39,15 +40,13 @@ int lyra__pool_init(lyra__pool *p, int n) {
   p->n = 0;
   if (n < 1 || n > 1024)
     return LYRA_EINVAL;
-  if (pthread_barrier_init(&p->barrier, NULL, (unsigned)n))
-    return LYRA_ENOMEM;
+  atomic_init(&p->arrived, 0);
+  atomic_init(&p->generation, 0);
   p->n = n;
   return 0;
 }
 
 void lyra__pool_destroy(lyra__pool *p) {
-  if (p->n > 0)
-    pthread_barrier_destroy(&p->barrier);
   p->n = 0;
 }
 
@@ -87,6 +86,19 @@ int lyra__pool_run(lyra__pool *p, lyra__pool_fn fn, void *arg) {
 }
 
 void lyra__pool_barrier(lyra__pool *p) {
-  if (p->n > 1)
-    pthread_barrier_wait(&p->barrier);
+  if (p->n == 1)
+    return;
+  unsigned gen = atomic_load_explicit(&p->generation, memory_order_acquire);
+  if (atomic_fetch_add_explicit(&p->arrived, 1, memory_order_acq_rel) ==
+      p->n - 1) {
+    /* Last to arrive: reset the count, then release the others. */
+    atomic_store_explicit(&p->arrived, 0, memory_order_relaxed);
+    atomic_fetch_add_explicit(&p->generation, 1, memory_order_release);
+    return;
+  }
+  for (int spins = 0;
+       atomic_load_explicit(&p->generation, memory_order_acquire) == gen;
+       spins++)
+    if (spins > 4000)
+      sched_yield();
 }

@@ -327,6 +327,8 @@ TEST(yaml_bad_sizes_and_integers) {
       2, "found '12abc'");
   BAD("populations:\n  E: {model: iaf_psc_delta, size: 1e4}\n", LYRA_EPARSE, 2,
       "found '1e4'");
+  BAD("populations:\n  E: {model: iaf_psc_delta, size: }\n", LYRA_EPARSE, 2,
+      "found an empty value"); /* found by the fuzzer: garbage was shown */
   BAD("populations:\n  E: {model: iaf_psc_delta, size: [1]}\n", LYRA_EPARSE, 2,
       "found a list");
   BAD("run: {seed: 4294967296}\n" POPS, LYRA_EINVAL, 1, "expected a seed");
@@ -419,7 +421,7 @@ TEST(yaml_bad_dimensions) {
 TEST(yaml_bad_values_refused_by_api) {
   /* These rules live in the model API; the loader adds the position. */
   BAD("run:\n  dt: 0.1 ms\n" POPS "projections:\n  - source: E\n    target: I\n"
-      "    synapse: {weight: 1 mV, delay: 0.04 ms}\n",
+      "    synapse: {weight: 1 mV, delay: 0.05 ms}\n",
       LYRA_EINVAL, 7, "delay");
   BAD(POPS "projections:\n  - source: E\n    target: I\n"
            "    connect: {rule: pairwise_bernoulli, p: 1.5}\n",
@@ -526,4 +528,14 @@ TEST(yaml_load_file) {
   CHECK_STR_CONTAINS(lyra_model_errmsg(m), path);
   CHECK_EQ_INT(lyra_model_load_file(m, "/"), LYRA_EIO); /* a directory */
   lyra_model_destroy(m);
+}
+
+TEST(yaml_run_threads) {
+  lyra_model *m = load_ok("run: {threads: 3}\n" POPS);
+  if (!m)
+    return;
+  CHECK_EQ_INT(lyra_model_threads(m), 3);
+  lyra_model_destroy(m);
+  BAD("run: {threads: 5000}\n" POPS, LYRA_EINVAL, 1, "a thread count");
+  BAD("run: {threads: two}\n" POPS, LYRA_EPARSE, 1, "a thread count");
 }

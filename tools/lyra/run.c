@@ -9,9 +9,10 @@
 
 typedef struct run_opts {
   const char *model;
-  double duration; /* < 0: model's */
-  long long seed;  /* < 0: model's */
-  int threads;     /* < 0: model's */
+  double duration;         /* < 0: model's */
+  long long seed;          /* < 0: model's */
+  int threads;             /* < 0: model's */
+  double scale_n, scale_k; /* 1: no scaling */
   const char *out;
   int quiet, progress, force, plot;
 } run_opts;
@@ -21,6 +22,7 @@ static int parse_args(int argc, char **argv, run_opts *o) {
   o->duration = -1;
   o->seed = -1;
   o->threads = -1;
+  o->scale_n = o->scale_k = 1.0;
   o->progress = isatty(2);
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -53,6 +55,19 @@ static int parse_args(int argc, char **argv, run_opts *o) {
         fprintf(stderr,
                 "lyra run: --seed: expected an integer "
                 "0..4294967295, found '%s'\n",
+                val);
+        return EXIT_USAGE;
+      }
+      i++;
+    } else if (strcmp(a, "--scale") == 0 && val) {
+      char *end;
+      o->scale_n = strtod(val, &end);
+      o->scale_k = *end == ',' ? strtod(end + 1, &end) : 1.0;
+      if (*end || !(o->scale_n > 0 && o->scale_n <= 1) ||
+          !(o->scale_k > 0 && o->scale_k <= 1)) {
+        fprintf(stderr,
+                "lyra run: --scale: expected N or N,K with factors "
+                "in (0, 1], found '%s'\n",
                 val);
         return EXIT_USAGE;
       }
@@ -161,6 +176,8 @@ static int apply_overrides(lyra_model *m, const run_opts *o) {
     rc = lyra_model_set_seed(m, (uint64_t)o->seed);
   if (!rc && o->out)
     rc = lyra_model_set_output_dir(m, o->out);
+  if (!rc && (o->scale_n != 1.0 || o->scale_k != 1.0))
+    rc = lyra_model_scale(m, o->scale_n, o->scale_k);
   if (!rc && o->threads >= 0)
     rc = lyra_model_set_threads(m, o->threads);
   if (!rc && o->duration >= 0)
