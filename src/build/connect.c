@@ -66,7 +66,7 @@ static inline void emit(sink *k, const gen *g, lyra__rng *syn, uint32_t src,
   double d = lyra__rng_dist(syn, &g->s->delay);
   if (tgt < g->lo || tgt >= g->hi) /* another thread's target */
     return;
-  long steps = lround(d / g->net->dt);
+  long steps = (long)(d / g->net->dt + 0.5); /* d > 0: round half up */
   if (steps < 1)
     steps = 1; /* drawn delays are clipped to one step (documented) */
   if (steps > 65535) {

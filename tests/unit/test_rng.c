@@ -225,8 +225,9 @@ TEST(rng_streams_keyed_by_every_field) {
 }
 
 TEST(rng_draws_consume_fixed_amounts) {
-  /* uniform takes two 32-bit words, normal four (Box-Muller's partner is
-   * dropped): the stream position after a draw never depends on the value */
+  /* uniform takes two 32-bit words; the stream position after it never
+   * depends on the value. (normal, a ziggurat, takes two in 99% of draws
+   * and more on rejection: not a fixed amount.) */
   lyra__rng r, ref;
   lyra__rng_init(&ref, 9, 3, 1, 2, 3);
   uint32_t words[16];
@@ -235,11 +236,6 @@ TEST(rng_draws_consume_fixed_amounts) {
   lyra__rng_init(&r, 9, 3, 1, 2, 3);
   (void)lyra__rng_uniform(&r);
   CHECK_EQ_INT(lyra__rng_u32(&r), words[2]);
-  lyra__rng_init(&r, 9, 3, 1, 2, 3);
-  (void)lyra__rng_normal(&r);
-  CHECK_EQ_INT(lyra__rng_u32(&r), words[4]);
-  (void)lyra__rng_normal(&r);
-  CHECK_EQ_INT(lyra__rng_u32(&r), words[9]);
 }
 
 /* A generator whose next 32-bit words are given (the block is preset). */
