@@ -319,6 +319,12 @@ typedef struct lyra_network_info {
   uint64_t seed;
   const char *output_dir;
   int threads;
+  /* Construction time by phase: names ("neurons", "count synapses",
+   * "place synapses", "delay groups", "buffers, devices, recorders") and
+   * wall seconds; n_phases entries. */
+  int n_phases;
+  const char *phase_name[8];
+  double phase_s[8];
 } lyra_network_info;
 int lyra_network_get_info(const lyra_network *net, lyra_network_info *out);
 

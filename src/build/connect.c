@@ -470,14 +470,19 @@ static int make_groups(build *b, lyra__pool *pool) {
   return lyra__pool_run(pool, group_thread, b);
 }
 
-static int connect_all(build *b) {
+static int connect_all(build *b, double *t0) {
   lyra__pool pool;
   int rc = lyra__pool_init(&pool, b->net->n_threads);
   if (rc)
     return rc;
-  if (!(rc = split_totals(b)) && !(rc = count_rows(b, &pool)) &&
-      !(rc = place_synapses(b, &pool)))
-    rc = make_groups(b, &pool);
+  if (!(rc = split_totals(b)) && !(rc = count_rows(b, &pool))) {
+    lyra__phase(b->net, "count synapses", t0);
+    if (!(rc = place_synapses(b, &pool))) {
+      lyra__phase(b->net, "place synapses", t0);
+      if (!(rc = make_groups(b, &pool)))
+        lyra__phase(b->net, "delay groups", t0);
+    }
+  }
   lyra__pool_destroy(&pool);
   return rc;
 }
@@ -493,7 +498,8 @@ static void free_build(build *b) {
   free(b->ngroups);
 }
 
-int lyra__build_connectivity(lyra_network *net, const lyra_model *m) {
+int lyra__build_connectivity(lyra_network *net, const lyra_model *m,
+                             double *t0) {
   lyra__csr *c = &net->csr;
   build b = {.net = net, .m = m};
   int T = net->n_threads;
@@ -506,7 +512,7 @@ int lyra__build_connectivity(lyra_network *net, const lyra_model *m) {
   b.sinks = lyra__calloc((size_t)T, sizeof *b.sinks);
   b.rc = lyra__calloc((size_t)T, sizeof *b.rc);
   int rc = (c->row && b.syn_off && b.ngroups && b.indeg && b.sinks && b.rc)
-               ? connect_all(&b)
+               ? connect_all(&b, t0)
                : LYRA_ENOMEM;
   int bad_delay = 0;
   net->dmin = INT32_MAX;

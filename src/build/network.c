@@ -17,6 +17,15 @@ int lyra__network_error(lyra_network *net, int code, const char *fmt, ...) {
   return code;
 }
 
+void lyra__phase(lyra_network *net, const char *name, double *t0) {
+  double now = lyra__now();
+  if (net->n_phases < 8) {
+    net->phase_name[net->n_phases] = name;
+    net->phase_s[net->n_phases++] = now - *t0;
+  }
+  *t0 = now;
+}
+
 const char *lyra_network_errmsg(const lyra_network *net) {
   return net ? net->err : "";
 }
@@ -208,6 +217,7 @@ static int build(lyra_network *net, lyra_model *m) {
   if (!net->output_dir)
     return lyra__network_error(net, LYRA_ENOMEM, "out of memory");
   pick_time_format(net);
+  double t0 = lyra__now();
   if ((rc = build_pops(net, m)))
     return lyra__network_error(net, rc,
                                rc == LYRA_ENOMEM
@@ -216,7 +226,8 @@ static int build(lyra_network *net, lyra_model *m) {
   /* Threads own target ranges before connectivity is drawn for them. */
   if ((rc = build_threads(net, 1)))
     return lyra__network_error(net, rc, "out of memory");
-  if ((rc = lyra__build_connectivity(net, m)))
+  lyra__phase(net, "neurons", &t0);
+  if ((rc = lyra__build_connectivity(net, m, &t0)))
     return rc;
   const lyra__csr *c = &net->csr;
   net->bytes_total += c->n_syn * 8 + c->n_groups * 10 + c->n_rows * 8;
@@ -226,9 +237,10 @@ static int build(lyra_network *net, lyra_model *m) {
   if ((rc = build_threads(net, net->slice)) || (rc = build_stats(net)))
     return lyra__network_error(net, rc, "out of memory");
   net->bytes_total += thread_bytes(net);
-  if ((rc = lyra__devices_build(net, m)))
+  if ((rc = lyra__devices_build(net, m)) || (rc = lyra__recorders_open(net, m)))
     return rc;
-  return lyra__recorders_open(net, m);
+  lyra__phase(net, "buffers, devices, recorders", &t0);
+  return 0;
 }
 
 int lyra_network_create(lyra_network **out, lyra_model *m, char *err,
@@ -327,6 +339,11 @@ int lyra_network_get_info(const lyra_network *net, lyra_network_info *out) {
   out->bytes_synapses =
       net->csr.n_syn * 8 + net->csr.n_groups * 10 + (net->csr.n_rows + 1) * 8;
   out->threads = net->n_threads;
+  out->n_phases = net->n_phases;
+  for (int i = 0; i < net->n_phases; i++) {
+    out->phase_name[i] = net->phase_name[i];
+    out->phase_s[i] = net->phase_s[i];
+  }
   out->bytes_total = net->bytes_total;
   out->build_s = net->build_s;
   out->sim_s = net->sim_s;

@@ -131,6 +131,9 @@ struct lyra_network {
   int64_t step;             /* steps simulated so far */
   uint64_t events;
   double build_s, sim_s;
+  int n_phases;
+  const char *phase_name[8];
+  double phase_s[8];
   uint64_t bytes_total;
   int finished;
   int time_decimals; /* for text output */
@@ -138,7 +141,8 @@ struct lyra_network {
 };
 
 /* build/connect.c: generates all projections into net->csr. */
-int lyra__build_connectivity(lyra_network *net, const lyra_model *m);
+int lyra__build_connectivity(lyra_network *net, const lyra_model *m,
+                             double *t0);
 void lyra__csr_free(lyra__csr *c);
 
 /* engine/devices.c */
@@ -171,6 +175,10 @@ int lyra__outfile_commit(lyra__outfile *o, char *err);
 void lyra__outfile_abort(lyra__outfile *o);
 /* Makes dir and its parents (mkdir -p). */
 int lyra__mkdirs(const char *dir, char *err);
+
+/* Records that construction phase `name` ended now, started at *t0; sets
+ * *t0 to now. */
+void lyra__phase(lyra_network *net, const char *name, double *t0);
 
 int lyra__network_error(lyra_network *net, int code, const char *fmt, ...)
     LYRA__PRINTF(3, 4);

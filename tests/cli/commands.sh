@@ -77,5 +77,18 @@ touch "$tmp/file"
 expect 4 "run into unwritable output" -- "$LYRA" run examples/coba.yaml \
   --duration 1 --out "$tmp/file/sub"
 
+expect 0 "run --timing --threads 3" -- "$LYRA" run examples/coba.yaml \
+  --duration 20 --out "$tmp/t" --timing --threads 3 --quiet
+contains out "construction: place synapses" "--timing shows phases"
+contains out "bytes per synapse" "--timing shows bytes per synapse"
+contains out "timing (3 threads)" "--threads is used"
+if grep -q '"build_phases_s"' "$tmp/t/run.json"; then echo "ok   run.json has phases";
+else echo "FAIL run.json lacks build_phases_s"; fails=$((fails + 1)); fi
+expect 2 "run bad threads" -- "$LYRA" run examples/coba.yaml --threads -1
+expect 2 "run bad scale" -- "$LYRA" run examples/coba.yaml --scale 2
+expect 0 "run --scale" -- "$LYRA" run examples/microcircuit.yaml \
+  --scale 0.01,0.05 --duration 5 --out "$tmp/mc" --quiet
+expect 2 "help for unknown command" -- "$LYRA" help nosuch
+
 echo "$fails failure(s)"
 [ "$fails" = 0 ]

@@ -14,7 +14,7 @@ typedef struct run_opts {
   int threads;             /* < 0: model's */
   double scale_n, scale_k; /* 1: no scaling */
   const char *out;
-  int quiet, progress, force, plot;
+  int quiet, progress, force, plot, timing;
 } run_opts;
 
 static int parse_args(int argc, char **argv, run_opts *o) {
@@ -35,6 +35,8 @@ static int parse_args(int argc, char **argv, run_opts *o) {
       o->progress = 0;
     } else if (strcmp(a, "--no-progress") == 0) {
       o->progress = 0;
+    } else if (strcmp(a, "--timing") == 0) {
+      o->timing = 1;
     } else if (strcmp(a, "--plot") == 0) {
       o->plot = 1;
     } else if (strcmp(a, "--force") == 0) {
@@ -170,6 +172,24 @@ static void print_summary(lyra_network *net) {
   printf("output: %s/\n", in.output_dir);
 }
 
+/* lyra run --timing: where the time went, and what it bought. */
+static void print_timing(lyra_network *net) {
+  lyra_network_info in;
+  lyra_network_get_info(net, &in);
+  printf("\ntiming (%d thread%s):\n", in.threads, in.threads == 1 ? "" : "s");
+  for (int i = 0; i < in.n_phases; i++)
+    printf("  construction: %-28s %8.3f s\n", in.phase_name[i], in.phase_s[i]);
+  printf("  construction total %24s %8.3f s\n", "", in.build_s);
+  printf("  simulation %32s %8.3f s for %.1f ms\n", "", in.sim_s, in.t_ms);
+  printf("  real-time factor %26s %8.3f\n", "",
+         in.t_ms > 0 ? in.sim_s / (in.t_ms * 1e-3) : 0.0);
+  printf("  synaptic events per second %16s %8.3g\n", "",
+         in.sim_s > 0 ? (double)in.events / in.sim_s : 0.0);
+  printf("  bytes per synapse %25s %8.2f\n", "",
+         in.synapses ? (double)in.bytes_synapses / (double)in.synapses : 0.0);
+  printf("  memory allocated %26s %8.1f MB\n", "", in.bytes_total / 1e6);
+}
+
 static int apply_overrides(lyra_model *m, const run_opts *o) {
   int rc = 0;
   if (o->seed >= 0)
@@ -236,6 +256,8 @@ int cmd_run(int argc, char **argv) {
   }
   if (!o.quiet)
     print_summary(net);
+  if (o.timing)
+    print_timing(net);
   char svg[4096];
   if (o.plot && cli_plot_raster(net, svg, sizeof svg) == 0)
     printf("raster plot: %s\n", svg);
