@@ -66,10 +66,8 @@ if [ "$DO_LYRA" = 1 ] && [ ! -x "$LYRA" ]; then
     fi
 fi
 
-lyra_threads=()
-if [ "$THREADS" != 1 ]; then
-    lyra_threads=(--threads "$THREADS")
-fi
+# lyra's default is one thread per core: always say how many.
+lyra_threads=(--threads "$THREADS")
 
 for m in $MODELS; do
     # --- lyra -------------------------------------------------------------

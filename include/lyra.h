@@ -312,9 +312,10 @@ typedef struct lyra_network_info {
   uint64_t bytes_synapses; /* connectivity storage */
   uint64_t bytes_total;    /* everything the network allocated */
   double build_s;          /* wall time of lyra_network_create */
-  double sim_s;            /* wall time in simulate so far */
+  double sim_s;            /* wall time in simulate since the timing began */
   double t_ms;             /* simulated time so far */
-  uint64_t events;         /* synaptic events delivered so far */
+  double timed_ms;         /* simulated time since the timing began */
+  uint64_t events;         /* synaptic events delivered since then */
   double dt;
   uint64_t seed;
   const char *output_dir;
@@ -333,6 +334,10 @@ int lyra_network_get_info(const lyra_network *net, lyra_network_info *out);
  * most n bins and returns how many it filled, or a negative error. */
 int lyra_network_population_rate(const lyra_network *net, int pop,
                                  double bin_ms, double *rates, size_t n);
+
+/* Starts the timing (sim_s, timed_ms, events) afresh, e.g. after a
+ * warm-up that should not count in a benchmark. */
+int lyra_network_reset_timing(lyra_network *net);
 
 /* State of one neuron (population-local index) by variable name. */
 int lyra_network_get_state(const lyra_network *net, int pop, uint32_t neuron,

@@ -348,6 +348,7 @@ int lyra_network_get_info(const lyra_network *net, lyra_network_info *out) {
   out->build_s = net->build_s;
   out->sim_s = net->sim_s;
   out->t_ms = (double)net->step * net->dt;
+  out->timed_ms = (double)(net->step - net->timed_from) * net->dt;
   out->events = net->events;
   out->dt = net->dt;
   out->seed = net->seed;

@@ -129,6 +129,7 @@ struct lyra_network {
   uint32_t *step_counts;
   uint64_t step_counts_cap; /* in steps */
   int64_t step;             /* steps simulated so far */
+  int64_t timed_from;       /* step at which the timing began */
   uint64_t events;
   double build_s, sim_s;
   int n_phases;

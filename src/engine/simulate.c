@@ -244,6 +244,17 @@ int lyra_network_simulate(lyra_network *net, double duration_ms,
   return 0;
 }
 
+int lyra_network_reset_timing(lyra_network *net) {
+  if (!net)
+    return LYRA_EINVAL;
+  net->sim_s = 0;
+  net->timed_from = net->step;
+  for (int t = 0; t < net->n_threads; t++)
+    net->threads[t].events = 0;
+  net->events = 0;
+  return 0;
+}
+
 int lyra_network_finish(lyra_network *net) {
   if (!net)
     return LYRA_EINVAL;

@@ -13,6 +13,7 @@ typedef struct run_opts {
   long long seed;          /* < 0: model's */
   int threads;             /* < 0: model's */
   double scale_n, scale_k; /* 1: no scaling */
+  double warmup;           /* ms simulated before the timing starts */
   const char *out;
   int quiet, progress, force, plot, timing;
 } run_opts;
@@ -57,6 +58,15 @@ static int parse_args(int argc, char **argv, run_opts *o) {
         fprintf(stderr,
                 "lyra run: --seed: expected an integer "
                 "0..4294967295, found '%s'\n",
+                val);
+        return EXIT_USAGE;
+      }
+      i++;
+    } else if (strcmp(a, "--warmup") == 0 && val) {
+      if (cli_parse_ms(val, &o->warmup)) {
+        fprintf(stderr,
+                "lyra run: --warmup: expected a time such as 500, "
+                "500ms or 0.5s, found '%s'\n",
                 val);
         return EXIT_USAGE;
       }
@@ -166,7 +176,8 @@ static void print_summary(lyra_network *net) {
          cli_bytes((double)in.bytes_total, b2, sizeof b2));
   printf("build %.2f s, simulation %.2f s (real-time factor %.2f), %.3g "
          "synaptic events/s, %d thread%s\n",
-         in.build_s, in.sim_s, in.t_ms > 0 ? in.sim_s / (in.t_ms * 1e-3) : 0,
+         in.build_s, in.sim_s,
+         in.timed_ms > 0 ? in.sim_s / (in.timed_ms * 1e-3) : 0,
          in.sim_s > 0 ? (double)in.events / in.sim_s : 0.0, in.threads,
          in.threads == 1 ? "" : "s");
   printf("output: %s/\n", in.output_dir);
@@ -180,9 +191,10 @@ static void print_timing(lyra_network *net) {
   for (int i = 0; i < in.n_phases; i++)
     printf("  construction: %-28s %8.3f s\n", in.phase_name[i], in.phase_s[i]);
   printf("  construction total %24s %8.3f s\n", "", in.build_s);
-  printf("  simulation %32s %8.3f s for %.1f ms\n", "", in.sim_s, in.t_ms);
+  printf("  simulation %32s %8.3f s for %.1f ms%s\n", "", in.sim_s, in.timed_ms,
+         in.timed_ms < in.t_ms ? " (after the warm-up)" : "");
   printf("  real-time factor %26s %8.3f\n", "",
-         in.t_ms > 0 ? in.sim_s / (in.t_ms * 1e-3) : 0.0);
+         in.timed_ms > 0 ? in.sim_s / (in.timed_ms * 1e-3) : 0.0);
   printf("  synaptic events per second %16s %8.3g\n", "",
          in.sim_s > 0 ? (double)in.events / in.sim_s : 0.0);
   printf("  bytes per synapse %25s %8.2f\n", "",
@@ -244,7 +256,14 @@ int cmd_run(int argc, char **argv) {
     fprintf(stderr, "lyra run: %s: %s\n", o.model, err);
     return cli_exit_code(rc);
   }
-  rc = lyra_network_simulate(net, duration, o.progress ? progress : NULL, NULL);
+  if (o.warmup > 0) {
+    rc = lyra_network_simulate(net, o.warmup, o.progress ? progress : NULL,
+                               NULL);
+    lyra_network_reset_timing(net);
+  }
+  if (!rc)
+    rc = lyra_network_simulate(net, duration, o.progress ? progress : NULL,
+                               NULL);
   if (!rc)
     rc = lyra_network_finish(net);
   if (rc) {
