@@ -90,5 +90,17 @@ expect 0 "run --scale" -- "$LYRA" run examples/microcircuit.yaml \
   --scale 0.01,0.05 --duration 5 --out "$tmp/mc" --quiet
 expect 2 "help for unknown command" -- "$LYRA" help nosuch
 
+# A model that cannot fit is refused before anything is built (exit 5).
+cat >"$tmp/huge.yaml" <<'YAML'
+populations:
+  A: {model: iaf_psc_exp, size: 300000}
+projections:
+  - {source: A, target: A, connect: {rule: all_to_all}}
+YAML
+expect 5 "run refuses a model larger than memory" -- "$LYRA" run "$tmp/huge.yaml"
+contains err "is available" "the refusal says how much is available"
+"$LYRA" check "$tmp/huge.yaml" >"$tmp/out" 2>&1
+contains out "90000000000 synapses" "check predicts the huge synapse count"
+
 echo "$fails failure(s)"
 [ "$fails" = 0 ]
