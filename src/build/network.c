@@ -3,6 +3,7 @@
  * ring buffers, devices, recorders.
  */
 #include "engine/network.h"
+#include "util/pool.h"
 #include "util/rng.h"
 
 #include <math.h>
@@ -37,33 +38,55 @@ static void *track(lyra_network *net, void *p, size_t bytes) {
   return p;
 }
 
-static int init_state(lyra_network *net, lyra__pop *p,
-                      const lyra__pop_spec *ps) {
-  const lyra__model_desc *d = ps->model;
-  int ns = lyra__model_n_state(d);
+/* State arrays are only allocated here; the thread that owns a neuron
+ * writes its initial state (touch_thread), so that its memory is first
+ * touched, and so placed, by that thread. */
+static int alloc_state(lyra_network *net, lyra__pop *p) {
+  int ns = lyra__model_n_state(p->model);
   for (int k = 0; k < ns; k++) {
     size_t bytes = lyra__mul_size(p->n, sizeof(double));
     p->state[k] = track(net, lyra__malloc_aligned(bytes), bytes);
     if (!p->state[k])
       return LYRA_ENOMEM;
-    memset(p->state[k], 0, (size_t)p->n * sizeof(double));
   }
-  p->refr = track(net, lyra__calloc(p->n, sizeof *p->refr),
-                  (size_t)p->n * sizeof *p->refr);
-  if (!p->refr)
-    return LYRA_ENOMEM;
-  /* Visible state from its distribution, one stream per neuron and
-   * variable so that the draw does not depend on who computes it. */
-  for (size_t k = 0; k < d->info.n_state; k++) {
-    const lyra_dist *dist = &ps->init[k];
-    for (uint32_t i = 0; i < p->n; i++) {
-      lyra__rng r;
-      lyra__rng_init(&r, net->seed, LYRA__RNG_INIT, p->gid0 + i, (uint32_t)k,
-                     0);
-      p->state[k][i] = lyra__rng_dist(&r, dist);
-    }
+  size_t bytes = lyra__mul_size(p->n, sizeof *p->refr);
+  p->refr = track(net, lyra__malloc_aligned(bytes), bytes);
+  return p->refr ? 0 : LYRA_ENOMEM;
+}
+
+typedef struct touch_ctx {
+  lyra_network *net;
+  const lyra_model *m;
+} touch_ctx;
+
+/* Thread tid writes the initial state of its neurons and zeroes their
+ * ring-buffer channels. Visible state is drawn from one stream per neuron
+ * and variable, so the values do not depend on who draws them. */
+static void touch_thread(void *arg, int tid) {
+  touch_ctx *c = arg;
+  lyra_network *net = c->net;
+  const lyra__thread *th = &net->threads[tid];
+  for (int i = 0; i < net->n_pops; i++) {
+    lyra__pop *p = &net->pops[i];
+    const lyra__pop_spec *ps = &c->m->pops[i];
+    uint32_t lo = th->lo[i], hi = th->hi[i];
+    int ports = lyra__model_ports(p->model);
+    for (int k = 0; k < lyra__model_n_state(p->model); k++)
+      memset(p->state[k] + lo, 0, (size_t)(hi - lo) * sizeof(double));
+    memset(p->refr + lo, 0, (size_t)(hi - lo) * sizeof *p->refr);
+    for (size_t k = 0; k < p->model->info.n_state; k++)
+      for (uint32_t j = lo; j < hi; j++) {
+        lyra__rng r;
+        lyra__rng_init(&r, net->seed, LYRA__RNG_INIT, p->gid0 + j, (uint32_t)k,
+                       0);
+        p->state[k][j] = lyra__rng_dist(&r, &ps->init[k]);
+      }
+    for (int slot = 0; slot < net->n_slots; slot++)
+      for (int r = 0; r < ports; r++)
+        memset(net->ring + (uint64_t)slot * net->n_chan + p->chan_base +
+                   (uint64_t)r * p->n + lo,
+               0, (size_t)(hi - lo) * sizeof(double));
   }
-  return 0;
 }
 
 static int build_pops(lyra_network *net, const lyra_model *m) {
@@ -88,7 +111,7 @@ static int build_pops(lyra_network *net, const lyra_model *m) {
     chan += (uint64_t)p->n * (uint64_t)lyra__model_ports(p->model);
     if (gid > UINT32_MAX || chan > UINT32_MAX)
       return LYRA_EINVAL;
-    int rc = init_state(net, p, ps);
+    int rc = alloc_state(net, p);
     if (rc)
       return rc;
   }
@@ -187,10 +210,7 @@ static int build_ring(lyra_network *net) {
   size_t bytes =
       lyra__mul_size(lyra__mul_size((size_t)net->n_slots, net->n_chan), 8);
   net->ring = track(net, lyra__malloc_aligned(bytes), bytes);
-  if (!net->ring)
-    return LYRA_ENOMEM;
-  memset(net->ring, 0, bytes);
-  return 0;
+  return net->ring ? 0 : LYRA_ENOMEM; /* zeroed by touch_thread */
 }
 
 /* Time stamps in text files are printed exactly as step * dt when dt has
@@ -236,6 +256,12 @@ static int build(lyra_network *net, lyra_model *m) {
   free_threads(net); /* again, with spike buffers for a whole slice */
   if ((rc = build_threads(net, net->slice)) || (rc = build_stats(net)))
     return lyra__network_error(net, rc, "out of memory");
+  touch_ctx tc = {net, m};
+  lyra__pool pool;
+  if ((rc = lyra__pool_init(&pool, net->n_threads)) ||
+      (rc = lyra__pool_run(&pool, touch_thread, &tc)))
+    return lyra__network_error(net, rc, "cannot start threads");
+  lyra__pool_destroy(&pool);
   net->bytes_total += thread_bytes(net);
   if ((rc = lyra__devices_build(net, m)) || (rc = lyra__recorders_open(net, m)))
     return rc;
