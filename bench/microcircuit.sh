@@ -28,14 +28,18 @@ while [ $# -gt 0 ]; do
     *) echo "microcircuit.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
-[ -x "$LYRA" ] || scripts/build.sh --bench
+scripts/deps.sh --bench # GNU time, among others
+if [ ! -x "$LYRA" ]; then
+  scripts/build.sh
+  LYRA=build/lyra
+fi
 mkdir -p "$OUT_DIR"
 model="$OUT_DIR/microcircuit-norecord.yaml"
 sed '/^recorders:/,$d' examples/microcircuit.yaml >"$model"
 scale_args=()
 [ -n "$SCALE" ] && scale_args=(--scale "$SCALE")
 
-echo "== lyra check (prediction before anything is built)"
+echo "== lyra check (prediction for the full-scale model, before building)"
 "$LYRA" check "$model" | tail -2
 
 declare -A sim

@@ -8,7 +8,7 @@
 static const lyra_param_info poisson_params[] = {
     {"rate", "Hz", 0.0, "rate of the independent train sent to each target"},
     {"start", "ms", 0.0, "first time of activity"},
-    {"stop", "ms", INFINITY, "end of activity (exclusive)"},
+    {"stop", "ms", HUGE_VAL, "end of activity (exclusive)"},
 };
 
 const lyra_model_info lyra__poisson_generator_info = {
@@ -28,7 +28,7 @@ const lyra_model_info lyra__poisson_generator_info = {
 static const lyra_param_info dc_params[] = {
     {"amplitude", "pA", 0.0, "current"},
     {"start", "ms", 0.0, "first time of activity"},
-    {"stop", "ms", INFINITY, "end of activity (exclusive)"},
+    {"stop", "ms", HUGE_VAL, "end of activity (exclusive)"},
 };
 
 const lyra_model_info lyra__dc_generator_info = {

@@ -19,7 +19,7 @@ static const lyra_param_info params[NP] = {
     {"V_th", "mV", -55.0, "spike threshold"},
     {"V_reset", "mV", -70.0, "reset potential"},
     {"I_e", "pA", 0.0, "constant input current"},
-    {"V_min", "mV", -INFINITY, "lower bound of V_m"},
+    {"V_min", "mV", -HUGE_VAL, "lower bound of V_m"},
     {"refractory_input", "", 0.0,
      "1: input arriving while refractory is added, decayed, afterwards; "
      "0: discarded"},

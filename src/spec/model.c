@@ -344,7 +344,7 @@ static double delay_floor(const lyra_dist *d) {
   case LYRA_DIST_NORMAL_CLIPPED:
     return d->p[2];
   default:
-    return INFINITY;
+    return HUGE_VAL;
   }
 }
 

@@ -257,8 +257,9 @@ int cmd_run(int argc, char **argv) {
     return cli_exit_code(rc);
   }
   if (o.warmup > 0) {
-    rc = lyra_network_simulate(net, o.warmup, o.progress ? progress : NULL,
-                               NULL);
+    /* No progress line here: its real-time factor and ETA would mix the
+     * warm-up with the measured part. */
+    rc = lyra_network_simulate(net, o.warmup, NULL, NULL);
     lyra_network_reset_timing(net);
   }
   if (!rc)
