@@ -77,24 +77,27 @@ static void update_slice(lyra_network *net, int tid, int64_t t0, int64_t t1,
   th->seg[par][(t1 - t0) * net->n_pops] = count;
 }
 
+/* The innermost loop of the engine: one delay group of one spike. */
+static inline void deliver_group(double *restrict slot,
+                                 const uint32_t *restrict chan,
+                                 const float *restrict w, uint64_t lo,
+                                 uint64_t hi) {
+  for (uint64_t i = lo; i < hi; i++)
+    slot[chan[i]] += (double)w[i];
+}
+
 /* Delivers one source's spike emitted at step s into this thread's rows. */
 static uint64_t deliver_spike(lyra_network *net, int tid, uint32_t src,
                               int64_t s) {
   const lyra__csr *c = &net->csr;
   const uint64_t r = (uint64_t)tid * c->n_src + src;
-  const uint64_t nchan = net->n_chan;
-  uint64_t events = 0;
-  for (uint64_t g = c->row[r]; g < c->row[r + 1]; g++) {
+  const uint64_t g0 = c->row[r], g1 = c->row[r + 1];
+  for (uint64_t g = g0; g < g1; g++) {
     double *slot =
-        net->ring + (uint64_t)((s + c->gdelay[g]) % net->n_slots) * nchan;
-    const uint64_t lo = c->gstart[g], hi = c->gstart[g + 1];
-    const uint32_t *chan = c->chan;
-    const float *w = c->weight;
-    for (uint64_t i = lo; i < hi; i++)
-      slot[chan[i]] += (double)w[i];
-    events += hi - lo;
+        net->ring + (uint64_t)((s + c->gdelay[g]) % net->n_slots) * net->n_chan;
+    deliver_group(slot, c->chan, c->weight, c->gstart[g], c->gstart[g + 1]);
   }
-  return events;
+  return c->gstart[g1] - c->gstart[g0];
 }
 
 /* Walks every thread's spikes of the slice in (step, population, thread)
