@@ -32,6 +32,12 @@
 extern "C" {
 #endif
 
+/* The library is built with hidden visibility: only what this header
+ * declares is exported from liblyra.so. */
+#if defined(__GNUC__) && !defined(_WIN32)
+#pragma GCC visibility push(default)
+#endif
+
 #define LYRA_VERSION_MAJOR 0
 #define LYRA_VERSION_MINOR 1
 #define LYRA_VERSION_PATCH 0
@@ -369,6 +375,10 @@ int lyra_spikes_read(const char *path, lyra_spikes **out, char *err,
 int lyra_spikes_parse(const void *data, size_t len, const char *name,
                       lyra_spikes **out, char *err, size_t errlen);
 void lyra_spikes_free(lyra_spikes *s);
+
+#if defined(__GNUC__) && !defined(_WIN32)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }

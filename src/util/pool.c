@@ -11,6 +11,14 @@
 #include <sched.h>
 #include <stdlib.h>
 
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
+
 typedef struct gate {
   pthread_mutex_t mu;
   pthread_cond_t cv;
@@ -43,6 +51,8 @@ int lyra__pool_init(lyra__pool *p, int n) {
   atomic_init(&p->arrived, 0);
   atomic_init(&p->generation, 0);
   p->n = n;
+  /* Spinning only pays while every thread has a core of its own. */
+  p->spin_limit = n <= lyra__resolve_threads(0) ? 2000 : 0;
   return 0;
 }
 
@@ -98,7 +108,10 @@ void lyra__pool_barrier(lyra__pool *p) {
   }
   for (int spins = 0;
        atomic_load_explicit(&p->generation, memory_order_acquire) == gen;
-       spins++)
-    if (spins > 4000)
-      sched_yield();
+       spins++) {
+    if (spins < p->spin_limit)
+      cpu_relax(); /* leaves the core's resources to a sibling thread */
+    else
+      sched_yield(); /* waited long, or more threads than cores */
+  }
 }

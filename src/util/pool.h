@@ -16,6 +16,7 @@
  * spinning would starve oversubscribed runs (more threads than cores). */
 typedef struct lyra__pool {
   int n;
+  int spin_limit; /* pauses before yielding in a barrier */
   atomic_int arrived;
   atomic_uint generation;
 } lyra__pool;
