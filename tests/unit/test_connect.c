@@ -20,6 +20,7 @@
  */
 #include "engine/network.h"
 #include "lyra.h"
+#include "stats.h"
 #include "test.h"
 
 #include <math.h>
@@ -31,42 +32,6 @@
 #define P_TOL 1e-5
 
 /* ---- statistics helpers ------------------------------------------------ */
-
-/* Upper tail P(X > x) of a chi-square variable with df degrees of
- * freedom: the regularized incomplete gamma Q(df/2, x/2), by its series
- * below a + 1 and its continued fraction above (Numerical Recipes 6.2). */
-static double chi2_sf(double x, double df) {
-  double a = 0.5 * df, y = 0.5 * x;
-  if (y <= 0.0)
-    return 1.0;
-  double front = exp(-y + a * log(y) - lgamma(a));
-  if (y < a + 1.0) {
-    double ap = a, del = 1.0 / a, sum = del;
-    for (int i = 0; i < 100000; i++) {
-      ap += 1.0;
-      del *= y / ap;
-      sum += del;
-      if (fabs(del) < fabs(sum) * 1e-16)
-        break;
-    }
-    return 1.0 - sum * front;
-  }
-  double b = y + 1.0 - a, c = 1e300, d = 1.0 / b, h = d;
-  for (int i = 1; i < 100000; i++) {
-    double an = -i * (i - a);
-    b += 2.0;
-    d = an * d + b;
-    d = fabs(d) < 1e-300 ? 1e-300 : d;
-    c = b + an / c;
-    c = fabs(c) < 1e-300 ? 1e-300 : c;
-    d = 1.0 / d;
-    double del = d * c;
-    h *= del;
-    if (fabs(del - 1.0) < 1e-16)
-      break;
-  }
-  return front * h;
-}
 
 /* Pearson statistic of observed counts against expected counts. */
 static double chi2_stat(const uint64_t *obs, const double *expect, size_t n) {
