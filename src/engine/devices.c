@@ -79,7 +79,9 @@ static int build_one(lyra_network *net, lyra__device *d,
     dt->delay = dt->delay < 1 ? 1 : dt->delay;
     dt->port =
         resolve_port(&net->pops[st->pop], d->kind, st->receptor, st->weight);
-    if (d->kind != LYRA__DEV_DC)
+    if (d->kind == LYRA__DEV_DC)
+      net->pops[st->pop].has_current = 1;
+    else
       dt->weight =
           lyra__port_weight(net->pops[st->pop].model, dt->port, st->weight);
   }

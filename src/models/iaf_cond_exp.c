@@ -99,17 +99,18 @@ typedef struct step_consts {
   double h, he, fe, hi, fi, ie, reset;
 } step_consts;
 
-LYRA__HOT
-static void integrate(const step_consts *k, size_t lo, size_t hi,
-                      double *restrict v, double *restrict gex,
-                      double *restrict gin, double *restrict istim,
-                      double *restrict ex, double *restrict inh,
-                      double *restrict cur, double *restrict refr) {
+static inline void integrate_body(const step_consts *k, size_t lo, size_t hi,
+                                  double *restrict v, double *restrict gex,
+                                  double *restrict gin, double *restrict istim,
+                                  double *restrict ex, double *restrict inh,
+                                  double *restrict cur, double *restrict refr,
+                                  const int with_current) {
   const coeffs c = k->c;
   const double h = k->h, he = k->he, fe = k->fe, hi_ = k->hi, fi = k->fi;
   const double ie = k->ie, reset = k->reset;
   for (size_t i = lo; i < hi; i++) {
-    const double ge0 = gex[i], gi0 = gin[i], iext = ie + istim[i];
+    const double ge0 = gex[i], gi0 = gin[i];
+    const double iext = with_current ? ie + istim[i] : ie;
     const double ge1 = ge0 * fe, gi1 = gi0 * fi;
     const double geh = ge0 * he, gih = gi0 * hi_;
     const double vi = v[i];
@@ -125,9 +126,30 @@ static void integrate(const step_consts *k, size_t lo, size_t hi,
     gex[i] = lyra__flush(ge1) + ex[i];
     gin[i] = lyra__flush(gi1) - inh[i];
     ex[i] = inh[i] = 0.0;
-    istim[i] = cur[i];
-    cur[i] = 0.0;
+    if (with_current) {
+      istim[i] = cur[i];
+      cur[i] = 0.0;
+    }
   }
+}
+
+/* With and without current input: most networks have no dc_generator, and
+ * then two of the eight arrays the step touches can be left alone. */
+LYRA__HOT
+static void integrate(const step_consts *k, size_t lo, size_t hi,
+                      double *restrict v, double *restrict gex,
+                      double *restrict gin, double *restrict istim,
+                      double *restrict ex, double *restrict inh,
+                      double *restrict cur, double *restrict refr) {
+  integrate_body(k, lo, hi, v, gex, gin, istim, ex, inh, cur, refr, 1);
+}
+
+LYRA__HOT
+static void integrate_no_current(const step_consts *k, size_t lo, size_t hi,
+                                 double *restrict v, double *restrict gex,
+                                 double *restrict gin, double *restrict ex,
+                                 double *restrict inh, double *restrict refr) {
+  integrate_body(k, lo, hi, v, gex, gin, NULL, ex, inh, NULL, refr, 0);
 }
 
 /* Pass two finds threshold crossings. Refractory neurons sit at V_reset,
@@ -146,8 +168,12 @@ static void update(lyra__pop *p, uint32_t lo, uint32_t hi, double *const *in,
                          p->params[I_E],
                          reset};
   double *v = p->state[S_V], *r = p->state[S_REFR];
-  integrate(&k, lo, hi, v, p->state[S_GEX], p->state[S_GIN], p->state[S_ISTIM],
-            in[0], in[1], in[2], r);
+  if (p->has_current)
+    integrate(&k, lo, hi, v, p->state[S_GEX], p->state[S_GIN],
+              p->state[S_ISTIM], in[0], in[1], in[2], r);
+  else
+    integrate_no_current(&k, lo, hi, v, p->state[S_GEX], p->state[S_GIN], in[0],
+                         in[1], r);
   lyra__find_spikes(v, r, lo, hi, th, reset, (double)p->refr_steps, out);
 }
 

@@ -26,8 +26,10 @@ typedef struct lyra__pop {
   uint32_t chan_base; /* first ring-buffer channel */
   double dt;
   double params[LYRA__MAX_PARAMS];
-  double vars[LYRA__MAX_VARS];    /* propagators, computed by prepare */
-  int32_t refr_steps;             /* refractory period in steps */
+  double vars[LYRA__MAX_VARS]; /* propagators, computed by prepare */
+  int32_t refr_steps;          /* refractory period in steps */
+  int has_current; /* a device feeds the current port: models may skip it
+                      when not (it then stays zero) */
   double *state[LYRA__MAX_STATE]; /* visible then hidden state, each [n] */
   int32_t *refr;                  /* steps of refractoriness left, [n] */
 } lyra__pop;
