@@ -42,10 +42,9 @@ typedef struct gen {
   const lyra_network *net;
   const lyra_projection_spec *s;
   int proj;
-  uint32_t src0, tgt0, ns, nt; /* first gids and sizes */
-  uint32_t chan0;              /* channel of port 0, target 0 */
-  uint32_t port_stride;        /* target population size */
-  int n_spike_ports;
+  uint32_t src0, tgt0, ns, nt;   /* first gids and sizes */
+  uint32_t chan0;                /* channel of port 0, target 0 */
+  uint32_t port_stride;          /* target population size */
   const lyra__model_desc *model; /* of the target population */
   uint64_t *bitmap;              /* distinct draws without multapses */
   const uint32_t *indeg;         /* fixed_total_number */
@@ -73,11 +72,7 @@ static inline void emit(sink *k, const gen *g, lyra__rng *syn, uint32_t src,
     k->bad_delay = 1;
     steps = 65535;
   }
-  int port = 0;
-  if (g->n_spike_ports > 1)
-    port = g->s->receptor == LYRA_RECEPTOR_EX   ? 0
-           : g->s->receptor == LYRA_RECEPTOR_IN ? 1
-                                                : (w < 0.0);
+  int port = lyra__spike_port(g->model, g->s->receptor, w);
   w = lyra__port_weight(g->model, port, w);
   uint64_t at = k->cursor[gid]++;
   k->chan[at] = g->chan0 + (uint32_t)port * g->port_stride + tgt;
@@ -275,7 +270,6 @@ static void gen_init(gen *g, const lyra_network *net, const lyra_model *m,
   g->nt = tp->n;
   g->chan0 = tp->chan_base;
   g->port_stride = tp->n;
-  g->n_spike_ports = tp->model->n_spike_ports;
   g->model = tp->model;
   g->lo = net->threads[tid].lo[s->target];
   g->hi = net->threads[tid].hi[s->target];

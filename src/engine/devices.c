@@ -51,13 +51,7 @@ static int resolve_port(const lyra__pop *p, int kind, lyra_receptor rec,
                         double w) {
   if (kind == LYRA__DEV_DC)
     return lyra__current_port(p->model);
-  if (p->model->n_spike_ports == 1)
-    return 0;
-  if (rec == LYRA_RECEPTOR_EX)
-    return 0;
-  if (rec == LYRA_RECEPTOR_IN)
-    return 1;
-  return w < 0.0;
+  return lyra__spike_port(p->model, rec, w);
 }
 
 static int build_one(lyra_network *net, lyra__device *d,

@@ -61,6 +61,18 @@ struct lyra__model_desc {
                  lyra__spike_out *out);
 };
 
+/* The spike port a synapse of weight w with receptor rec feeds: NEST's
+ * sign rule for AUTO (negative: inhibitory), the named port otherwise;
+ * one-port models take everything on port 0. */
+static inline int lyra__spike_port(const lyra__model_desc *d, lyra_receptor rec,
+                                   double w) {
+  if (d->n_spike_ports == 1)
+    return 0;
+  if (rec == LYRA_RECEPTOR_AUTO)
+    return w < 0.0;
+  return rec == LYRA_RECEPTOR_IN;
+}
+
 /* The value a weight w contributes to spike port `port` of model d. */
 static inline double lyra__port_weight(const lyra__model_desc *d, int port,
                                        double w) {

@@ -36,16 +36,16 @@ static void put_f64(unsigned char *b, double x) {
 }
 
 /* Header text shared by all files of a population. */
-static int describe(const lyra_network *net, int pop, char *buf, size_t n,
-                    const char *prefix) {
+/* The "key: value" lines every binary header of a population starts with
+ * (the text files carry the same facts in their first comment line). */
+static int describe(const lyra_network *net, int pop, char *buf, size_t n) {
   const lyra__pop *p = &net->pops[pop];
   return snprintf(buf, n,
-                  "%slyra_version: %s\n%spopulation: %s\n%smodel: %s\n"
-                  "%sfirst_id: %" PRIu32 "\n%ssize: %" PRIu32 "\n"
-                  "%sdt_ms: %.17g\n%sseed: %" PRIu64 "\n",
-                  prefix, LYRA_VERSION_STRING, prefix, net->pop_names[pop],
-                  prefix, p->model->info.name, prefix, p->gid0 + 1, prefix,
-                  p->n, prefix, net->dt, prefix, net->seed);
+                  "lyra_version: %s\npopulation: %s\nmodel: %s\n"
+                  "first_id: %" PRIu32 "\nsize: %" PRIu32 "\n"
+                  "dt_ms: %.17g\nseed: %" PRIu64 "\n",
+                  LYRA_VERSION_STRING, net->pop_names[pop], p->model->info.name,
+                  p->gid0 + 1, p->n, net->dt, net->seed);
 }
 
 /* The header of NEST 3's ASCII recording backend has exactly two comment
@@ -79,7 +79,7 @@ static int open_spike_rec(lyra_network *net, lyra__recorder *r, char *err) {
   const char *name = net->pop_names[r->spec.pop];
   char fname[LYRA__NAME_MAX + 32], head[1024], desc[768];
   int rc;
-  describe(net, r->spec.pop, desc, sizeof desc, "");
+  describe(net, r->spec.pop, desc, sizeof desc);
   if (r->spec.formats & LYRA_FORMAT_BINARY) {
     snprintf(fname, sizeof fname, "%s.spikes.lyspk", name);
     if ((rc = lyra__outfile_open(&r->bin, net->output_dir, fname, err)))
@@ -119,7 +119,7 @@ static int open_state_rec(lyra_network *net, lyra__recorder *r, char *err) {
     free(head);
     return lyra__errf(err, rc, "out of memory");
   }
-  describe(net, r->spec.pop, desc, sizeof desc, "");
+  describe(net, r->spec.pop, desc, sizeof desc);
   int at = snprintf(head, cap,
                     "format: lyra-state 1\n%svariable: %s\nunit: %s\n"
                     "interval_steps: %d\nneurons: %zu\nids:",

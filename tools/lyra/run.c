@@ -18,6 +18,17 @@ typedef struct run_opts {
   int quiet, progress, force, plot, timing;
 } run_opts;
 
+/* A time option's value (1000, 1000ms, 1s) in ms; says what is wrong. */
+static int time_option(const char *name, const char *val, double *out) {
+  if (cli_parse_ms(val, out) == 0)
+    return 0;
+  fprintf(stderr,
+          "lyra run: %s: expected a time such as 1000, 1000ms or 1s, found "
+          "'%s'\n",
+          name, val);
+  return -1;
+}
+
 static int parse_args(int argc, char **argv, run_opts *o) {
   memset(o, 0, sizeof *o);
   o->duration = -1;
@@ -43,13 +54,8 @@ static int parse_args(int argc, char **argv, run_opts *o) {
     } else if (strcmp(a, "--force") == 0) {
       o->force = 1;
     } else if (strcmp(a, "--duration") == 0 && val) {
-      if (cli_parse_ms(val, &o->duration)) {
-        fprintf(stderr,
-                "lyra run: --duration: expected a time such as "
-                "1000, 1000ms or 1s, found '%s'\n",
-                val);
+      if (time_option(a, val, &o->duration))
         return EXIT_USAGE;
-      }
       i++;
     } else if (strcmp(a, "--seed") == 0 && val) {
       char *end;
@@ -63,13 +69,8 @@ static int parse_args(int argc, char **argv, run_opts *o) {
       }
       i++;
     } else if (strcmp(a, "--warmup") == 0 && val) {
-      if (cli_parse_ms(val, &o->warmup)) {
-        fprintf(stderr,
-                "lyra run: --warmup: expected a time such as 500, "
-                "500ms or 0.5s, found '%s'\n",
-                val);
+      if (time_option(a, val, &o->warmup))
         return EXIT_USAGE;
-      }
       i++;
     } else if (strcmp(a, "--scale") == 0 && val) {
       char *end;
