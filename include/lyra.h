@@ -72,11 +72,13 @@ typedef struct lyra_param_info {
 
 typedef struct lyra_model_info {
   const char *name;        /* "iaf_psc_exp" */
-  const char *kind;        /* "neuron" or "device" */
+  const char *kind;        /* "neuron", "device" or "synapse" */
   const char *doc;         /* one paragraph: what it is */
   const char *equations;   /* the dynamics, as text */
   const char *integration; /* how lyra integrates it */
-  const char *weight_unit; /* unit of synaptic weights onto/from it */
+  const char *weight_unit; /* unit of synaptic weights onto/from it; a
+                              synapse parameter whose unit is "weight"
+                              is in the target's weight unit */
   size_t n_params;
   const lyra_param_info *params;
   size_t n_state; /* state variables (neurons only) */
@@ -210,6 +212,71 @@ int lyra_model_add_projection(lyra_model *m, const lyra_projection_spec *s,
                               int *index_out);
 int lyra_model_projection_count(const lyra_model *m);
 
+/* Projections have names, for recorders and messages: "SOURCE-TARGET" by
+ * default ("SOURCE-TARGET.2", ... when taken). A name is unique, 1..63
+ * characters of [A-Za-z0-9_.-]. */
+int lyra_model_set_projection_name(lyra_model *m, int proj, const char *name);
+const char *lyra_model_projection_name(const lyra_model *m, int proj);
+/* Index of the projection with that name, or LYRA_ENOTFOUND. */
+int lyra_model_find_projection(const lyra_model *m, const char *name);
+
+/* ------------------------------------------------------------------ */
+/* Plasticity                                                          */
+/* ------------------------------------------------------------------ */
+
+/* Sets the synapse model of projection proj: a catalogue entry of kind
+ * "synapse" ("static_synapse", the default; "stdp_synapse",
+ * "stdp_nn_symm_synapse", "stdp_nn_pre_centered_synapse",
+ * "stdp_nn_restr_synapse", "stdp_triplet_synapse",
+ * "vogels_sprekeler_synapse", "tsodyks_synapse", "tsodyks2_synapse").
+ * Its parameters start at their catalogue defaults. Parameters hold for
+ * the whole projection (per-synapse values are the weight and delay).
+ * The whole synaptic delay is dendritic, as in NEST: a postsynaptic spike
+ * reaches the synapse `delay` after it is emitted. */
+int lyra_model_set_synapse_model(lyra_model *m, int proj, const char *model);
+/* Sets a parameter of the projection's synapse model, in its catalogue
+ * unit; "weight" means the target model's weight unit. Checked when the
+ * model is validated. */
+int lyra_model_set_synapse_param(lyra_model *m, int proj, const char *param,
+                                 double value);
+
+/* Adaptive synaptic scaling, applied inside the engine every `interval`
+ * (at the end of the first min-delay slice that reaches each multiple).
+ *  RATE (van Rossum, Bi & Turrigiano 2000): each neuron estimates its
+ *    rate, nu, with an exponential filter of time constant tau (each spike
+ *    adds 1/tau), and multiplies its scaled incoming excitatory weights by
+ *    exp(gain * interval * (target_rate - nu)): a multiplicative change
+ *    of gain (per Hz of error, per second) that keeps the ratios between
+ *    a neuron's weights.
+ *  NORMALIZE: each neuron's scaled incoming excitatory weights are
+ *    multiplied by total / (their sum), so that the sum is held at total.
+ * Excitatory means a weight that adds positive input to its port. */
+typedef enum lyra_scaling_mode {
+  LYRA_SCALING_NONE = 0,
+  LYRA_SCALING_RATE,
+  LYRA_SCALING_NORMALIZE
+} lyra_scaling_mode;
+
+typedef struct lyra_scaling_spec {
+  lyra_scaling_mode mode;
+  double target_rate; /* Hz (RATE) */
+  double tau;         /* ms: rate estimate time constant (RATE) */
+  double gain;        /* 1/(Hz s) (RATE) */
+  double total;       /* weight unit (NORMALIZE) */
+  double interval;    /* ms, a multiple of dt */
+} lyra_scaling_spec;
+
+/* RATE with target 5 Hz, tau 1000 ms, gain 0.001, interval 100 ms. */
+void lyra_scaling_spec_init(lyra_scaling_spec *s);
+/* Scales the synapses of one projection, per target neuron. */
+int lyra_model_set_projection_scaling(lyra_model *m, int proj,
+                                      const lyra_scaling_spec *s);
+/* Scales all excitatory synapses onto population pop together: one rate
+ * estimate per neuron, and for NORMALIZE one sum over all its incoming
+ * excitatory synapses. */
+int lyra_model_set_population_scaling(lyra_model *m, int pop,
+                                      const lyra_scaling_spec *s);
+
 /* Devices: "poisson_generator" (independent train per target),
  * "dc_generator" (current), "spike_generator" (the same given times to
  * every target). */
@@ -236,6 +303,19 @@ int lyra_model_record_spikes(lyra_model *m, int pop, unsigned formats);
 int lyra_model_record_state(lyra_model *m, int pop, const char *var,
                             const uint32_t *neurons, size_t n_neurons,
                             double interval_ms, unsigned formats);
+/* Records, every interval_ms (a multiple of dt), the weight of each
+ * synapse of projection proj from one of the given sources onto one of the
+ * given targets (population-local indices; NULL or 0 entries: all), to
+ * <projection>.lywgt (binary) and/or <projection>.wgt.dat (text: source,
+ * target, time, weight). Sources' and targets' global ids are written. */
+int lyra_model_record_weights(lyra_model *m, int proj, const uint32_t *sources,
+                              size_t n_sources, const uint32_t *targets,
+                              size_t n_targets, double interval_ms,
+                              unsigned formats);
+/* Writes every synapse of projection proj (source, target, weight, delay)
+ * when the network finishes, to <projection>.lysyn and/or
+ * <projection>.syn.dat. */
+int lyra_model_dump_synapses(lyra_model *m, int proj, unsigned formats);
 
 /* The firing rate population pop has in the full-scale model (Hz), used
  * by lyra_model_scale to keep the mean input of its targets when their
@@ -322,6 +402,8 @@ typedef struct lyra_network_info {
   double t_ms;             /* simulated time so far */
   double timed_ms;         /* simulated time since the timing began */
   uint64_t events;         /* synaptic events delivered since then */
+  uint64_t plastic_synapses; /* of which with a plastic synapse model */
+  uint64_t bytes_plastic;    /* their storage (weights, channels, groups) */
   double dt;
   uint64_t seed;
   const char *output_dir;
@@ -348,6 +430,25 @@ int lyra_network_reset_timing(lyra_network *net);
 /* State of one neuron (population-local index) by variable name. */
 int lyra_network_get_state(const lyra_network *net, int pop, uint32_t neuron,
                            const char *var, double *value);
+
+/* One synapse: population-local source and target, weight (in the
+ * target's weight unit) and delay (ms). */
+typedef struct lyra_synapse {
+  uint32_t source, target;
+  double weight, delay;
+} lyra_synapse;
+
+/* Copies up to n synapses of projection proj into out, ordered by source,
+ * then target, delay and creation (the same for any number of threads),
+ * and returns how many the projection has (call with n = 0 to size out),
+ * or a negative error. Weights include every change by plasticity and
+ * scaling up to now: spike-timing rules apply the potentiation due to
+ * postsynaptic spikes since the last presynaptic one first (NEST shows it
+ * only at the next presynaptic spike). Available for projections kept on
+ * their own: plastic, scaled, recorded or dumped ones; a static
+ * projection merged with others gives LYRA_ENOTSUP. */
+int64_t lyra_network_get_synapses(lyra_network *net, int proj,
+                                  lyra_synapse *out, size_t n);
 
 /* ------------------------------------------------------------------ */
 /* Reading recorded files                                              */

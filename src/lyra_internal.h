@@ -69,7 +69,24 @@ typedef struct lyra__pop_spec {
   double params[LYRA__MAX_PARAMS]; /* in catalogue units */
   lyra_dist init[LYRA__MAX_STATE];
   double reference_rate; /* Hz, full-scale; NAN if unknown */
+  lyra_scaling_spec scaling; /* of its excitatory inputs; mode NONE: none */
 } lyra__pop_spec;
+
+typedef struct lyra__synapse_desc lyra__synapse_desc;
+
+/* What a projection has beyond its public lyra_projection_spec. */
+typedef struct lyra__proj_ext {
+  char name[LYRA__NAME_MAX];
+  const lyra__synapse_desc *synapse; /* never NULL: static_synapse */
+  double params[LYRA__MAX_PARAMS];   /* of the synapse model */
+  lyra_scaling_spec scaling;         /* mode NONE: none */
+  unsigned dump_formats;             /* write all synapses at finish */
+  int recorded;                      /* a weight recorder names it */
+} lyra__proj_ext;
+
+/* A projection keeps its synapses in a store of its own (rather than in
+ * the shared static one) when they change or are looked at. */
+int lyra__proj_is_separate(const lyra_model *m, int proj);
 
 typedef struct lyra__device_target {
   int pop;
@@ -90,6 +107,15 @@ typedef struct lyra__device_spec {
 
 enum { LYRA__DEV_POISSON = 0, LYRA__DEV_DC, LYRA__DEV_SPIKEGEN };
 
+/* Weights of chosen synapses of a projection, at an interval. */
+typedef struct lyra__weight_rec_spec {
+  int proj;
+  uint32_t *sources, *targets; /* population-local, sorted; NULL: all */
+  size_t n_sources, n_targets;
+  double interval_ms;
+  unsigned formats;
+} lyra__weight_rec_spec;
+
 typedef struct lyra__recorder_spec {
   int is_state; /* 0: spikes, 1: state variable */
   int pop;
@@ -109,11 +135,14 @@ struct lyra_model {
   lyra__pop_spec *pops;
   int n_pops, cap_pops;
   lyra_projection_spec *projs;
-  int n_projs, cap_projs;
+  lyra__proj_ext *pext; /* [n_projs] */
+  int n_projs, cap_projs, cap_pext;
   lyra__device_spec *devs;
   int n_devs, cap_devs;
   lyra__recorder_spec *recs;
   int n_recs, cap_recs;
+  lyra__weight_rec_spec *wrecs;
+  int n_wrecs, cap_wrecs;
 };
 
 /* Sets m->err from a format and returns code. */
@@ -121,5 +150,20 @@ int lyra__model_error(lyra_model *m, int code, const char *fmt, ...)
     LYRA__PRINTF(3, 4);
 /* Empties the model (back to the state after create), keeping m->err. */
 void lyra__model_clear(lyra_model *m);
+/* Grows an array of elements of `size` bytes to hold n + 1 (capacity
+ * doubling); LYRA_ENOMEM leaves it as it was. */
+int lyra__grow(void **arr, int *cap, int n, size_t size);
+/* 1..63 characters of [A-Za-z0-9_.-]. */
+int lyra__valid_name(const char *s);
+/* LYRA_EINVAL with a message unless pop is a population index. */
+int lyra__check_pop(lyra_model *m, int pop);
+/* LYRA_EINVAL with a message unless formats is a non-empty LYRA_FORMAT_*
+ * set. */
+int lyra__check_formats(lyra_model *m, unsigned formats);
+/* spec/plasticity.c: makes room for projection m->n_projs (spec s) and
+ * fills its extension with defaults (static synapse, default name). */
+int lyra__add_projection_ext(lyra_model *m, const lyra_projection_spec *s);
+/* Checks the synapse parameters and scaling of every projection. */
+int lyra__validate_plasticity(lyra_model *m);
 
 #endif

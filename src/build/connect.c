@@ -12,11 +12,17 @@
  * draw), so delivery adds into every target in the same order for any
  * number of threads.
  *
+ * The static projections share one store (net->csr, rows indexed by
+ * global source id); a projection whose synapses change or are looked at
+ * gets a store of its own (rows indexed by its population-local source,
+ * double weights), built the same way by the same code.
+ *
  * Streams: sources (or targets, for fixed_outdegree) come from the
  * CONNECT stream of the neuron that owns the draw; weights and delays
  * from its SYNAPSE stream, so counting does not need to draw them.
  */
 #include "engine/network.h"
+#include "engine/plastic.h"
 #include "util/pool.h"
 #include "util/rng.h"
 
@@ -29,9 +35,12 @@ enum { LYRA__RNG_SYNAPSE = 5 };
 typedef struct sink {
   int placing;      /* 0: count per source, 1: place */
   uint64_t *cursor; /* counting: counts; placing: next free slot per row;
-                       indexed by source gid (this thread's block) */
+                       indexed by source gid - src_base (this thread's
+                       block) */
+  uint32_t src_base;
   uint32_t *chan;
-  float *weight;
+  float *weight;  /* the shared static store */
+  double *wide;   /* a store of its own: the weight as drawn */
   uint16_t *delay;
   int dmin, dmax;
   int bad_delay; /* a drawn delay exceeded 65535 steps */
@@ -53,7 +62,7 @@ typedef struct gen {
 
 static inline void emit(sink *k, const gen *g, lyra__rng *syn, uint32_t src,
                         uint32_t tgt) {
-  uint64_t gid = (uint64_t)g->src0 + src;
+  uint64_t gid = (uint64_t)g->src0 + src - k->src_base;
   if (!k->placing) {
     if (tgt >= g->lo && tgt < g->hi)
       k->cursor[gid]++;
@@ -73,10 +82,12 @@ static inline void emit(sink *k, const gen *g, lyra__rng *syn, uint32_t src,
     steps = 65535;
   }
   int port = lyra__spike_port(g->model, g->s->receptor, w);
-  w = lyra__port_weight(g->model, port, w);
   uint64_t at = k->cursor[gid]++;
   k->chan[at] = g->chan0 + (uint32_t)port * g->port_stride + tgt;
-  k->weight[at] = (float)w;
+  if (k->wide)
+    k->wide[at] = w; /* plasticity works on the weight as NEST has it */
+  else
+    k->weight[at] = (float)lyra__port_weight(g->model, port, w);
   k->delay[at] = (uint16_t)steps;
   if ((int)steps < k->dmin)
     k->dmin = (int)steps;
@@ -253,6 +264,7 @@ void lyra__csr_free(lyra__csr *c) {
   free(c->gdelay);
   lyra__free_aligned(c->chan);
   lyra__free_aligned(c->weight);
+  lyra__free_aligned(c->wide);
   memset(c, 0, sizeof *c);
 }
 
@@ -275,16 +287,28 @@ static void gen_init(gen *g, const lyra_network *net, const lyra_model *m,
   g->hi = net->threads[tid].hi[s->target];
 }
 
+/* One store to build: a CSR and the projections that go into it. */
+typedef struct job {
+  lyra__csr *c;
+  int *projs;
+  int n_projs;
+  uint32_t src_base; /* gid of row 0's source */
+  int wide;          /* double weights (a store of its own) */
+  uint16_t *delay;   /* per synapse, until grouped */
+  uint64_t *syn_off; /* synapse offset of each row, [n_rows + 1] */
+  uint64_t *ngroups; /* groups per row */
+} job;
+
 /* Shared state of a parallel construction. */
 typedef struct build {
   lyra_network *net;
   const lyra_model *m;
-  uint32_t **indeg;  /* per projection, fixed_total_number only */
-  sink *sinks;       /* per thread */
-  int *rc;           /* per thread */
-  uint16_t *delay;   /* per synapse, until grouped */
-  uint64_t *syn_off; /* synapse offset of each row, [n_rows + 1] */
-  uint64_t *ngroups; /* groups per row, then their prefix sums */
+  uint32_t **indeg; /* per projection, fixed_total_number only */
+  sink *sinks;      /* per thread */
+  int *rc;          /* per thread */
+  job *jobs;
+  int n_jobs;
+  job *cur; /* the store being worked on */
 } build;
 
 /* One pass over every projection for the targets thread tid owns. */
@@ -297,7 +321,8 @@ static void pass_thread(void *arg, int tid) {
   uint32_t *tmp = lyra__malloc(lyra__mul_size(maxn, 4));
   uint64_t *bitmap = lyra__calloc(maxn / 64 + 1, 8);
   b->rc[tid] = (tmp && bitmap) ? 0 : LYRA_ENOMEM;
-  for (int p = 0; !b->rc[tid] && p < b->m->n_projs; p++) {
+  for (int i = 0; !b->rc[tid] && i < b->cur->n_projs; i++) {
+    int p = b->cur->projs[i];
     gen g;
     gen_init(&g, net, b->m, p, tid);
     g.bitmap = bitmap;
@@ -308,11 +333,20 @@ static void pass_thread(void *arg, int tid) {
   free(bitmap);
 }
 
+/* Scratch of one thread for sorting rows. */
+typedef struct sort_tmp {
+  uint32_t *count; /* 65536 entries, zero between rows */
+  uint32_t *chan;
+  void *weight; /* float or double */
+  uint16_t *delay;
+} sort_tmp;
+
 /* Stable counting sort of one row by delay; returns its number of delay
- * groups. count has 65536 entries, zero on entry and on return. */
-static uint64_t sort_row(lyra__csr *c, uint16_t *delay, uint64_t lo,
-                         uint64_t hi, uint32_t *count, uint32_t *tmp_chan,
-                         float *tmp_w, uint16_t *tmp_d) {
+ * groups. */
+static uint64_t sort_row(job *j, uint64_t lo, uint64_t hi, sort_tmp *t) {
+  lyra__csr *c = j->c;
+  uint16_t *delay = j->delay;
+  uint32_t *count = t->count;
   uint16_t dlo = UINT16_MAX, dhi = 0;
   for (uint64_t i = lo; i < hi; i++) {
     count[delay[i]]++;
@@ -335,13 +369,19 @@ static uint64_t sort_row(lyra__csr *c, uint16_t *delay, uint64_t lo,
   }
   for (uint64_t i = lo; i < hi; i++) {
     uint32_t to = count[delay[i]]++;
-    tmp_chan[to] = c->chan[i];
-    tmp_w[to] = c->weight[i];
-    tmp_d[to] = delay[i];
+    t->chan[to] = c->chan[i];
+    if (j->wide)
+      ((double *)t->weight)[to] = c->wide[i];
+    else
+      ((float *)t->weight)[to] = c->weight[i];
+    t->delay[to] = delay[i];
   }
-  memcpy(c->chan + lo, tmp_chan, (hi - lo) * sizeof *tmp_chan);
-  memcpy(c->weight + lo, tmp_w, (hi - lo) * sizeof *tmp_w);
-  memcpy(delay + lo, tmp_d, (hi - lo) * sizeof *tmp_d);
+  memcpy(c->chan + lo, t->chan, (hi - lo) * sizeof *t->chan);
+  if (j->wide)
+    memcpy(c->wide + lo, t->weight, (hi - lo) * sizeof *c->wide);
+  else
+    memcpy(c->weight + lo, t->weight, (hi - lo) * sizeof *c->weight);
+  memcpy(delay + lo, t->delay, (hi - lo) * sizeof *t->delay);
   memset(count + dlo, 0, ((size_t)dhi - dlo + 1) * sizeof *count);
   return groups;
 }
@@ -349,36 +389,37 @@ static uint64_t sort_row(lyra__csr *c, uint16_t *delay, uint64_t lo,
 /* Sorts this thread's rows by delay and counts their groups. */
 static void sort_thread(void *arg, int tid) {
   build *b = arg;
-  lyra__csr *c = &b->net->csr;
-  uint64_t r0 = (uint64_t)tid * c->n_src, r1 = r0 + c->n_src, max_row = 0;
+  job *j = b->cur;
+  uint64_t r0 = (uint64_t)tid * j->c->n_src, r1 = r0 + j->c->n_src;
+  uint64_t max_row = 0;
   for (uint64_t r = r0; r < r1; r++)
-    if (b->syn_off[r + 1] - b->syn_off[r] > max_row)
-      max_row = b->syn_off[r + 1] - b->syn_off[r];
-  uint32_t *count = lyra__calloc(65536, sizeof *count);
-  uint32_t *tmp_chan = lyra__malloc(lyra__mul_size(max_row, 4));
-  float *tmp_w = lyra__malloc(lyra__mul_size(max_row, 4));
-  uint16_t *tmp_d = lyra__malloc(lyra__mul_size(max_row, 2));
-  b->rc[tid] = (count && tmp_chan && tmp_w && tmp_d) ? 0 : LYRA_ENOMEM;
+    if (j->syn_off[r + 1] - j->syn_off[r] > max_row)
+      max_row = j->syn_off[r + 1] - j->syn_off[r];
+  sort_tmp t = {lyra__calloc(65536, sizeof *t.count),
+                lyra__malloc(lyra__mul_size(max_row, 4)),
+                lyra__malloc(lyra__mul_size(max_row, 8)),
+                lyra__malloc(lyra__mul_size(max_row, 2))};
+  b->rc[tid] = (t.count && t.chan && t.weight && t.delay) ? 0 : LYRA_ENOMEM;
   for (uint64_t r = r0; !b->rc[tid] && r < r1; r++)
-    b->ngroups[r] = sort_row(c, b->delay, b->syn_off[r], b->syn_off[r + 1],
-                             count, tmp_chan, tmp_w, tmp_d);
-  free(count);
-  free(tmp_chan);
-  free(tmp_w);
-  free(tmp_d);
+    j->ngroups[r] = sort_row(j, j->syn_off[r], j->syn_off[r + 1], &t);
+  free(t.count);
+  free(t.chan);
+  free(t.weight);
+  free(t.delay);
 }
 
 /* Writes the groups of this thread's (sorted) rows. */
 static void group_thread(void *arg, int tid) {
   build *b = arg;
-  lyra__csr *c = &b->net->csr;
+  job *j = b->cur;
+  lyra__csr *c = j->c;
   uint64_t r0 = (uint64_t)tid * c->n_src, r1 = r0 + c->n_src;
   for (uint64_t r = r0; r < r1; r++) {
     uint64_t g = c->row[r];
-    for (uint64_t i = b->syn_off[r]; i < b->syn_off[r + 1]; i++)
-      if (i == b->syn_off[r] || b->delay[i] != b->delay[i - 1]) {
+    for (uint64_t i = j->syn_off[r]; i < j->syn_off[r + 1]; i++)
+      if (i == j->syn_off[r] || j->delay[i] != j->delay[i - 1]) {
         c->gstart[g] = i;
-        c->gdelay[g++] = b->delay[i];
+        c->gdelay[g++] = j->delay[i];
       }
   }
 }
@@ -408,36 +449,44 @@ static int split_totals(build *b) {
 
 /* Pass 1: counts per row, then the rows' synapse offsets. */
 static int count_rows(build *b, lyra__pool *pool) {
-  lyra__csr *c = &b->net->csr;
+  job *j = b->cur;
+  lyra__csr *c = j->c;
   for (int t = 0; t < b->net->n_threads; t++)
-    b->sinks[t] = (sink){.cursor = b->syn_off + 1 + (uint64_t)t * c->n_src};
+    b->sinks[t] = (sink){.cursor = j->syn_off + 1 + (uint64_t)t * c->n_src,
+                         .src_base = j->src_base};
   int rc = run_phase(b, pool, pass_thread);
   if (rc)
     return rc;
   for (uint64_t r = 0; r < c->n_rows; r++)
-    b->syn_off[r + 1] += b->syn_off[r];
-  c->n_syn = b->syn_off[c->n_rows];
+    j->syn_off[r + 1] += j->syn_off[r];
+  c->n_syn = j->syn_off[c->n_rows];
   return 0;
 }
 
 /* Pass 2: places every synapse in its row, in generation order. */
 static int place_synapses(build *b, lyra__pool *pool) {
-  lyra__csr *c = &b->net->csr;
+  job *j = b->cur;
+  lyra__csr *c = j->c;
   uint64_t *cursor = lyra__malloc(lyra__mul_size(c->n_rows, 8));
   c->chan = lyra__malloc_aligned(lyra__mul_size(c->n_syn, 4));
-  c->weight = lyra__malloc_aligned(lyra__mul_size(c->n_syn, 4));
-  b->delay = lyra__malloc(lyra__mul_size(c->n_syn, 2));
-  if (!cursor || !c->chan || !c->weight || !b->delay) {
+  if (j->wide)
+    c->wide = lyra__malloc_aligned(lyra__mul_size(c->n_syn, 8));
+  else
+    c->weight = lyra__malloc_aligned(lyra__mul_size(c->n_syn, 4));
+  j->delay = lyra__malloc(lyra__mul_size(c->n_syn, 2));
+  if (!cursor || !c->chan || !(c->wide || c->weight) || !j->delay) {
     free(cursor);
     return LYRA_ENOMEM;
   }
-  memcpy(cursor, b->syn_off, c->n_rows * sizeof *cursor);
+  memcpy(cursor, j->syn_off, c->n_rows * sizeof *cursor);
   for (int t = 0; t < b->net->n_threads; t++)
     b->sinks[t] = (sink){.placing = 1,
                          .cursor = cursor + (uint64_t)t * c->n_src,
+                         .src_base = j->src_base,
                          .chan = c->chan,
                          .weight = c->weight,
-                         .delay = b->delay,
+                         .wide = c->wide,
+                         .delay = j->delay,
                          .dmin = INT32_MAX};
   int rc = run_phase(b, pool, pass_thread);
   free(cursor);
@@ -446,14 +495,15 @@ static int place_synapses(build *b, lyra__pool *pool) {
 
 /* Sorts rows by delay and builds the delay groups. */
 static int make_groups(build *b, lyra__pool *pool) {
-  lyra__csr *c = &b->net->csr;
+  job *j = b->cur;
+  lyra__csr *c = j->c;
   int rc = run_phase(b, pool, sort_thread);
   if (rc)
     return rc;
   uint64_t g = 0;
   for (uint64_t r = 0; r < c->n_rows; r++) {
     c->row[r] = g;
-    g += b->ngroups[r];
+    g += j->ngroups[r];
   }
   c->row[c->n_rows] = c->n_groups = g;
   c->gstart = lyra__malloc(lyra__mul_size(g + 1, 8));
@@ -464,16 +514,47 @@ static int make_groups(build *b, lyra__pool *pool) {
   return lyra__pool_run(pool, group_thread, b);
 }
 
+/* Collects the delay range the placing pass saw. */
+static void note_delays(build *b) {
+  lyra_network *net = b->net;
+  for (int t = 0; t < net->n_threads; t++) {
+    const sink *k = &b->sinks[t];
+    net->dmin = k->dmin < net->dmin ? k->dmin : net->dmin;
+    net->dmax = k->dmax > net->dmax ? k->dmax : net->dmax;
+    if (k->bad_delay)
+      b->rc[t] = LYRA_EINVAL;
+  }
+}
+
+/* Runs one construction step over every store. */
+typedef int (*step_fn)(build *b, lyra__pool *pool);
+
+static int each_job(build *b, lyra__pool *pool, step_fn fn) {
+  for (int i = 0; i < b->n_jobs; i++) {
+    b->cur = &b->jobs[i];
+    int rc = fn(b, pool);
+    if (rc)
+      return rc;
+    if (fn == place_synapses) {
+      note_delays(b);
+      for (int t = 0; t < b->net->n_threads; t++)
+        if (b->rc[t])
+          return b->rc[t];
+    }
+  }
+  return 0;
+}
+
 static int connect_all(build *b, double *t0) {
   lyra__pool pool;
   int rc = lyra__pool_init(&pool, b->net->n_threads);
   if (rc)
     return rc;
-  if (!(rc = split_totals(b)) && !(rc = count_rows(b, &pool))) {
+  if (!(rc = split_totals(b)) && !(rc = each_job(b, &pool, count_rows))) {
     lyra__phase(b->net, "count synapses", t0);
-    if (!(rc = place_synapses(b, &pool))) {
+    if (!(rc = each_job(b, &pool, place_synapses))) {
       lyra__phase(b->net, "place synapses", t0);
-      if (!(rc = make_groups(b, &pool)))
+      if (!(rc = each_job(b, &pool, make_groups)))
         lyra__phase(b->net, "delay groups", t0);
     }
   }
@@ -487,45 +568,80 @@ static void free_build(build *b) {
   free(b->indeg);
   free(b->sinks);
   free(b->rc);
-  free(b->delay);
-  free(b->syn_off);
-  free(b->ngroups);
+  for (int i = 0; b->jobs && i < b->n_jobs; i++) {
+    free(b->jobs[i].projs);
+    free(b->jobs[i].delay);
+    free(b->jobs[i].syn_off);
+    free(b->jobs[i].ngroups);
+  }
+  free(b->jobs);
+}
+
+/* Sets up a job for csr c over n_src sources from gid src_base. */
+static int job_init(job *j, lyra__csr *c, uint64_t n_src, uint32_t src_base,
+                    int wide, int T) {
+  j->c = c;
+  j->src_base = src_base;
+  j->wide = wide;
+  c->n_src = n_src;
+  c->n_rows = n_src * (uint64_t)T;
+  c->row = lyra__malloc(lyra__mul_size(c->n_rows + 1, 8));
+  j->syn_off = lyra__calloc(c->n_rows + 1, 8);
+  j->ngroups = lyra__malloc(lyra__mul_size(c->n_rows + 1, 8));
+  return (c->row && j->syn_off && j->ngroups) ? 0 : LYRA_ENOMEM;
+}
+
+/* Job 0: the shared static store; then one per separate projection, in
+ * the order of net->stores. */
+static int plan_jobs(build *b) {
+  lyra_network *net = b->net;
+  const lyra_model *m = b->m;
+  int T = net->n_threads;
+  b->n_jobs = 1 + net->n_stores;
+  b->jobs = lyra__calloc((size_t)b->n_jobs, sizeof *b->jobs);
+  if (!b->jobs)
+    return LYRA_ENOMEM;
+  job *j0 = &b->jobs[0];
+  j0->projs = lyra__malloc(sizeof(int) * ((size_t)m->n_projs + 1));
+  if (!j0->projs || job_init(j0, &net->csr, net->n_neurons, 0, 0, T))
+    return LYRA_ENOMEM;
+  for (int p = 0; p < m->n_projs; p++)
+    if (!lyra__proj_is_separate(m, p))
+      j0->projs[j0->n_projs++] = p;
+  for (int i = 0; i < net->n_stores; i++) {
+    lyra__store *st = &net->stores[i];
+    job *j = &b->jobs[1 + i];
+    j->projs = lyra__malloc(sizeof(int));
+    if (!j->projs || job_init(j, &st->csr, st->ns, st->src0, 1, T))
+      return LYRA_ENOMEM;
+    j->projs[0] = st->proj;
+    j->n_projs = 1;
+  }
+  return 0;
 }
 
 int lyra__build_connectivity(lyra_network *net, const lyra_model *m,
                              double *t0) {
-  lyra__csr *c = &net->csr;
   build b = {.net = net, .m = m};
   int T = net->n_threads;
-  c->n_src = net->n_neurons;
-  c->n_rows = c->n_src * (uint64_t)T;
-  c->row = lyra__malloc(lyra__mul_size(c->n_rows + 1, 8));
-  b.syn_off = lyra__calloc(c->n_rows + 1, 8);
-  b.ngroups = lyra__malloc(lyra__mul_size(c->n_rows + 1, 8));
   b.indeg = lyra__calloc((size_t)m->n_projs + 1, sizeof *b.indeg);
   b.sinks = lyra__calloc((size_t)T, sizeof *b.sinks);
   b.rc = lyra__calloc((size_t)T, sizeof *b.rc);
-  int rc = (c->row && b.syn_off && b.ngroups && b.indeg && b.sinks && b.rc)
-               ? connect_all(&b, t0)
-               : LYRA_ENOMEM;
-  int bad_delay = 0;
   net->dmin = INT32_MAX;
   net->dmax = 0;
-  for (int t = 0; !rc && t < T; t++) {
-    bad_delay |= b.sinks[t].bad_delay;
-    net->dmin = b.sinks[t].dmin < net->dmin ? b.sinks[t].dmin : net->dmin;
-    net->dmax = b.sinks[t].dmax > net->dmax ? b.sinks[t].dmax : net->dmax;
-  }
+  int rc = (b.indeg && b.sinks && b.rc) ? plan_jobs(&b) : LYRA_ENOMEM;
+  if (!rc)
+    rc = connect_all(&b, t0);
   free_build(&b);
+  if (rc == LYRA_EINVAL)
+    return lyra__network_error(net, LYRA_EINVAL,
+                               "a drawn delay exceeds 65535 steps");
   if (rc)
     return lyra__network_error(net, rc,
                                "out of memory for connectivity (%llu "
                                "synapses)",
-                               (unsigned long long)c->n_syn);
-  if (bad_delay)
-    return lyra__network_error(net, LYRA_EINVAL,
-                               "a drawn delay exceeds 65535 steps");
-  if (c->n_syn == 0)
+                               (unsigned long long)net->csr.n_syn);
+  if (net->dmax == 0)
     net->dmin = net->dmax = 0;
   return 0;
 }

@@ -3,6 +3,7 @@
  * ring buffers, devices, recorders.
  */
 #include "engine/network.h"
+#include "engine/plastic.h"
 #include "util/pool.h"
 #include "util/rng.h"
 
@@ -247,7 +248,11 @@ static int build(lyra_network *net, lyra_model *m) {
   if ((rc = build_threads(net, 1)))
     return lyra__network_error(net, rc, "out of memory");
   lyra__phase(net, "neurons", &t0);
-  if ((rc = lyra__build_connectivity(net, m, &t0)))
+  if ((rc = lyra__stores_plan(net, m)))
+    return rc == LYRA_ENOMEM ? lyra__network_error(net, rc, "out of memory")
+                             : rc;
+  if ((rc = lyra__build_connectivity(net, m, &t0)) ||
+      (rc = lyra__stores_init(net, m)))
     return rc;
   const lyra__csr *c = &net->csr;
   net->bytes_total += c->n_syn * 8 + c->n_groups * 10 + c->n_rows * 8;
@@ -263,7 +268,8 @@ static int build(lyra_network *net, lyra_model *m) {
     return lyra__network_error(net, rc, "cannot start threads");
   lyra__pool_destroy(&pool);
   net->bytes_total += thread_bytes(net);
-  if ((rc = lyra__devices_build(net, m)) || (rc = lyra__recorders_open(net, m)))
+  if ((rc = lyra__devices_build(net, m)) ||
+      (rc = lyra__recorders_open(net, m)) || (rc = lyra__weights_open(net, m)))
     return rc;
   lyra__phase(net, "buffers, devices, recorders", &t0);
   return 0;
@@ -302,6 +308,8 @@ void lyra_network_destroy(lyra_network *net) {
   if (!net)
     return;
   lyra__recorders_abort(net);
+  lyra__weights_abort(net);
+  lyra__stores_free(net);
   lyra__devices_free(net);
   for (int i = 0; net->pops && i < net->n_pops; i++) {
     for (int k = 0; k < LYRA__MAX_STATE; k++)
@@ -364,6 +372,20 @@ int lyra_network_get_info(const lyra_network *net, lyra_network_info *out) {
   out->synapses = net->csr.n_syn;
   out->bytes_synapses =
       net->csr.n_syn * 8 + net->csr.n_groups * 10 + (net->csr.n_rows + 1) * 8;
+  out->plastic_synapses = 0;
+  out->bytes_plastic = 0;
+  for (int i = 0; i < net->n_stores; i++) {
+    const lyra__store *st = &net->stores[i];
+    const lyra__csr *c = &st->csr;
+    uint64_t b = c->n_syn * (12 + (st->aux ? 4 : 0)) + c->n_groups * 10 +
+                 (c->n_rows + 1) * 8;
+    out->synapses += c->n_syn;
+    out->bytes_synapses += b;
+    if (st->kind != LYRA__SYN_STATIC) {
+      out->plastic_synapses += c->n_syn;
+      out->bytes_plastic += b;
+    }
+  }
   out->threads = net->n_threads;
   out->n_phases = net->n_phases;
   for (int i = 0; i < net->n_phases; i++) {

@@ -15,6 +15,8 @@
  * thread of their target). Groups of row r: [row[r], row[r+1]); synapses
  * of group g: [gstart[g], gstart[g+1]), all with delay gdelay[g] steps.
  * Per synapse: ring-buffer channel (4 bytes) and weight (4 bytes): 8 bytes.
+ * A projection with a store of its own (engine/plastic.h) keeps its
+ * weights as doubles in `wide` instead: 12 bytes.
  */
 typedef struct lyra__csr {
   uint64_t n_src, n_rows, n_groups, n_syn;
@@ -22,8 +24,13 @@ typedef struct lyra__csr {
   uint64_t *gstart; /* [n_groups + 1] */
   uint16_t *gdelay; /* [n_groups] */
   uint32_t *chan;   /* [n_syn] */
-  float *weight;    /* [n_syn] */
+  float *weight;    /* [n_syn], port weight; NULL in a store of its own */
+  double *wide;     /* [n_syn], NEST weight; stores of their own only */
 } lyra__csr;
+
+typedef struct lyra__store lyra__store;
+typedef struct lyra__scaler lyra__scaler;
+typedef struct lyra__weight_rec lyra__weight_rec;
 
 /* A device's connection to one population, ready for the step loop. */
 typedef struct lyra__dev_target {
@@ -64,6 +71,7 @@ typedef struct lyra__thread {
   uint32_t *seg[2];  /* [slice * n_pops + 1] segment starts */
   uint32_t *scratch; /* local indices of one step */
   uint64_t events;
+  int rc; /* a failure in the update phase, seen by thread 0 */
 } lyra__thread;
 
 /* An output file written under a temporary name, renamed when complete. */
@@ -101,6 +109,14 @@ struct lyra_network {
   uint32_t *pop_of_gid_start; /* gid0 of each pop, [n_pops + 1] */
 
   lyra__csr csr;
+  /* Projections with stores of their own (engine/plastic.c), the
+   * scaling of their weights and the recorders of them. */
+  lyra__store *stores;
+  int n_stores;
+  lyra__scaler *scalers;
+  int n_scalers;
+  lyra__weight_rec *wrecs;
+  int n_wrecs;
   int dmin, dmax; /* synaptic delays in steps */
   int slice;      /* steps per slice = dmin */
 
@@ -176,6 +192,18 @@ int lyra__outfile_commit(lyra__outfile *o, char *err);
 void lyra__outfile_abort(lyra__outfile *o);
 /* Makes dir and its parents (mkdir -p). */
 int lyra__mkdirs(const char *dir, char *err);
+/* Little-endian encoding into b. */
+void lyra__put_u32(unsigned char *b, uint32_t v);
+void lyra__put_u64(unsigned char *b, uint64_t v);
+void lyra__put_f64(unsigned char *b, double x);
+/* Binary file header: magic (8 bytes), record count (filled in by
+ * lyra__commit_bin), header text length and text. */
+int lyra__write_bin_header(lyra__outfile *o, const char *magic,
+                           const char *text);
+/* Fills in the record count of a binary file and completes it. */
+int lyra__commit_bin(lyra__outfile *o, char *err);
+/* Writes stamp * dt exactly when dt has few decimals; returns the length. */
+int lyra__format_time(const lyra_network *net, int64_t stamp, char *buf);
 
 /* Records that construction phase `name` ended now, started at *t0; sets
  * *t0 to now. */

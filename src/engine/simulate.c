@@ -11,6 +11,7 @@
  * by the model alone, so the results do not depend on the thread count.
  */
 #include "engine/network.h"
+#include "engine/plastic.h"
 #include "util/pool.h"
 
 #include <math.h>
@@ -54,6 +55,8 @@ static void step_population(lyra_network *net, lyra__thread *th, int tid,
     lyra__devices_inject(net, pop, s, in, lo, hi, tid);
   lyra__spike_out out = {th->scratch, 0};
   p->model->update(p, lo, hi, in, &out);
+  if (out.count && (net->n_stores || net->n_scalers) && !th->rc)
+    th->rc = lyra__stores_post_spikes(net, pop, s, out.idx, out.count);
   uint32_t *gid = th->gid[par] + *count;
   for (uint32_t k = 0; k < out.count; k++) {
     gid[k] = p->gid0 + out.idx[k];
@@ -126,11 +129,22 @@ typedef struct deliver_arg {
   uint64_t events;
 } deliver_arg;
 
+/* Each spike goes through the shared static store, then through the
+ * stores of its own of the projections from its population, in that order
+ * for every spike, so that channels receive their additions in an order
+ * that does not depend on how the spikes are split among threads. */
 static void deliver_segment(lyra_network *net, void *arg, int pop, int64_t s,
                             const uint32_t *gid, uint32_t n) {
   deliver_arg *d = arg;
-  for (uint32_t k = 0; k < n; k++)
+  for (uint32_t k = 0; k < n; k++) {
     d->events += deliver_spike(net, d->tid, gid[k], s);
+    for (int i = 0; i < net->n_stores; i++) {
+      lyra__store *st = &net->stores[i];
+      if (st->src_pop == pop)
+        d->events +=
+            lyra__store_deliver(net, st, d->tid, gid[k] - st->src0, s);
+    }
+  }
 }
 
 typedef struct record_arg {
@@ -152,8 +166,14 @@ static void finish_slice(sim_ctx *c, int64_t t0, int64_t t1, int par) {
   memset(net->step_counts + (uint64_t)t0 * (uint64_t)net->n_pops, 0,
          (size_t)(t1 - t0) * (size_t)net->n_pops * sizeof *net->step_counts);
   for_each_segment(net, t0, t1, par, record_segment, &r);
+  for (int t = 0; !r.rc && t < net->n_threads; t++)
+    if (net->threads[t].rc)
+      r.rc = lyra__network_error(net, net->threads[t].rc,
+                                 "out of memory for spike histories");
   if (!r.rc)
     r.rc = lyra__write_state(net, t0, t1, par);
+  if (!r.rc) /* the weights sampled in the previous slice are complete */
+    r.rc = lyra__weights_write(net, par ^ 1);
   net->abort_rc[par] = r.rc;
   double now = lyra__now();
   if (c->progress && (now - c->t_report >= 0.25 || t1 == c->end)) {
@@ -180,6 +200,8 @@ static void sim_thread(void *arg, int tid) {
     deliver_arg d = {tid, 0};
     for_each_segment(net, t0, t1, par, deliver_segment, &d);
     net->threads[tid].events += d.events;
+    if (net->n_stores)
+      lyra__stores_after_slice(net, tid, t0, t1, par);
     if (tid == 0)
       finish_slice(c, t0, t1, par);
     t0 = t1;
@@ -238,6 +260,8 @@ int lyra_network_simulate(lyra_network *net, double duration_ms,
   for (int t = 0; t < net->n_threads; t++)
     net->events += net->threads[t].events;
   int failed = net->abort_rc[0] ? net->abort_rc[0] : net->abort_rc[1];
+  if (!failed)
+    failed = lyra__weights_write_pending(net);
   if (failed) {
     net->step = c.end;    /* the state is no longer consistent: */
     net->broken = failed; /* no further simulate or finish */
@@ -268,6 +292,8 @@ int lyra_network_finish(lyra_network *net) {
   if (net->finished)
     return 0;
   int rc = lyra__recorders_close(net);
+  if (!rc)
+    rc = lyra__weights_close(net);
   if (rc)
     return rc;
   net->finished = 1;

@@ -1,5 +1,6 @@
-/* The model catalogue: neuron models first, then devices. */
+/* The model catalogue: neuron models, then devices, then synapses. */
 #include "models/models.h"
+#include "models/synapses.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -20,8 +21,39 @@ static const lyra_model_info *const device_models[] = {
 };
 #define N_DEVICE (sizeof device_models / sizeof device_models[0])
 
+/* static_synapse has no state and no rule: plain CSR delivery. */
+const lyra__synapse_desc lyra__static_synapse = {
+    .info =
+        {
+            .name = "static_synapse",
+            .kind = "synapse",
+            .doc = "A synapse with a fixed weight and delay (the default).",
+            .equations = "each spike adds w to the target's input after "
+                         "the delay",
+            .integration = "exact",
+            .weight_unit = "target's weight unit",
+            .n_params = 0,
+            .params = NULL,
+        },
+    .kind = LYRA__SYN_STATIC,
+    .validate = NULL,
+};
+
+static const lyra__synapse_desc *const synapse_models[] = {
+    &lyra__static_synapse,
+    &lyra__stdp_synapse,
+    &lyra__stdp_nn_symm_synapse,
+    &lyra__stdp_nn_pre_centered_synapse,
+    &lyra__stdp_nn_restr_synapse,
+    &lyra__stdp_triplet_synapse,
+    &lyra__vogels_sprekeler_synapse,
+    &lyra__tsodyks_synapse,
+    &lyra__tsodyks2_synapse,
+};
+#define N_SYNAPSE (sizeof synapse_models / sizeof synapse_models[0])
+
 size_t lyra_model_info_count(void) {
-  return N_NEURON + N_DEVICE;
+  return N_NEURON + N_DEVICE + N_SYNAPSE;
 }
 
 const lyra_model_info *lyra_model_info_at(size_t i) {
@@ -29,6 +61,22 @@ const lyra_model_info *lyra_model_info_at(size_t i) {
     return &neuron_models[i]->info;
   if (i < N_NEURON + N_DEVICE)
     return device_models[i - N_NEURON];
+  if (i < N_NEURON + N_DEVICE + N_SYNAPSE)
+    return &synapse_models[i - N_NEURON - N_DEVICE]->info;
+  return NULL;
+}
+
+const char *lyra__synapse_kind_name(int kind) {
+  for (size_t i = 0; i < N_SYNAPSE; i++)
+    if (synapse_models[i]->kind == kind)
+      return synapse_models[i]->info.name;
+  return "?";
+}
+
+const lyra__synapse_desc *lyra__synapse_model_find(const char *name) {
+  for (size_t i = 0; name && i < N_SYNAPSE; i++)
+    if (strcmp(synapse_models[i]->info.name, name) == 0)
+      return synapse_models[i];
   return NULL;
 }
 

@@ -5,6 +5,7 @@
 #include "engine/network.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -85,4 +86,56 @@ void lyra__outfile_abort(lyra__outfile *o) {
   free(o->path);
   free(o->tmp_path);
   memset(o, 0, sizeof *o);
+}
+
+void lyra__put_u32(unsigned char *b, uint32_t v) {
+  for (int i = 0; i < 4; i++)
+    b[i] = (unsigned char)(v >> (8 * i));
+}
+
+void lyra__put_u64(unsigned char *b, uint64_t v) {
+  for (int i = 0; i < 8; i++)
+    b[i] = (unsigned char)(v >> (8 * i));
+}
+
+void lyra__put_f64(unsigned char *b, double x) {
+  uint64_t v;
+  memcpy(&v, &x, 8);
+  lyra__put_u64(b, v);
+}
+
+int lyra__write_bin_header(lyra__outfile *o, const char *magic,
+                            const char *text) {
+  unsigned char head[20];
+  uint32_t len = (uint32_t)strlen(text);
+  memcpy(head, magic, 8);
+  lyra__put_u64(head + 8, 0);
+  lyra__put_u32(head + 16, len);
+  if (fwrite(head, 1, 20, o->f) != 20 || fwrite(text, 1, len, o->f) != len)
+    return LYRA_EIO;
+  return 0;
+}
+
+/* Writes a time stamp (step * dt) exactly when dt has few decimals. */
+int lyra__format_time(const lyra_network *net, int64_t step, char *buf) {
+  if (!net->dt_units)
+    return sprintf(buf, "%.6f", (double)step * net->dt);
+  uint64_t v = (uint64_t)step * net->dt_units, scale = 1;
+  for (int i = 0; i < net->time_decimals; i++)
+    scale *= 10;
+  if (net->time_decimals == 0)
+    return sprintf(buf, "%" PRIu64, v);
+  return sprintf(buf, "%" PRIu64 ".%0*" PRIu64, v / scale, net->time_decimals,
+                 v % scale);
+}
+
+/* Fills in the record count of a binary file and completes it. */
+int lyra__commit_bin(lyra__outfile *o, char *err) {
+  if (!o->f)
+    return 0;
+  unsigned char b[8];
+  lyra__put_u64(b, o->n_records);
+  if (fseek(o->f, 8, SEEK_SET) != 0 || fwrite(b, 1, 8, o->f) != 8)
+    return lyra__errf(err, LYRA_EIO, "%s: write failed", o->tmp_path);
+  return lyra__outfile_commit(o, err);
 }

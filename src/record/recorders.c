@@ -16,24 +16,9 @@
 #include "engine/network.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void put_u32(unsigned char *b, uint32_t v) {
-  for (int i = 0; i < 4; i++)
-    b[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put_u64(unsigned char *b, uint64_t v) {
-  for (int i = 0; i < 8; i++)
-    b[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put_f64(unsigned char *b, double x) {
-  uint64_t v;
-  memcpy(&v, &x, 8);
-  put_u64(b, v);
-}
 
 /* Header text shared by all files of a population. */
 /* The "key: value" lines every binary header of a population starts with
@@ -63,18 +48,6 @@ static void text_header(const lyra_network *net, int pop, FILE *f,
           p->gid0 + 1, p->gid0 + p->n, net->dt, net->seed, columns);
 }
 
-static int write_bin_header(lyra__outfile *o, const char *magic,
-                            const char *text) {
-  unsigned char head[20];
-  uint32_t len = (uint32_t)strlen(text);
-  memcpy(head, magic, 8);
-  put_u64(head + 8, 0);
-  put_u32(head + 16, len);
-  if (fwrite(head, 1, 20, o->f) != 20 || fwrite(text, 1, len, o->f) != len)
-    return LYRA_EIO;
-  return 0;
-}
-
 static int open_spike_rec(lyra_network *net, lyra__recorder *r, char *err) {
   const char *name = net->pop_names[r->spec.pop];
   char fname[LYRA__NAME_MAX + 32], head[1024], desc[768];
@@ -88,7 +61,7 @@ static int open_spike_rec(lyra_network *net, lyra__recorder *r, char *err) {
              "format: lyra-spikes 1\n%srecord: uint32 id, uint32 step\n"
              "time: step * dt_ms\n",
              desc);
-    if (write_bin_header(&r->bin, "LYRASPK1", head))
+    if (lyra__write_bin_header(&r->bin, "LYRASPK1", head))
       return lyra__errf(err, LYRA_EIO, "%s: write failed", r->bin.tmp_path);
   }
   if (r->spec.formats & LYRA_FORMAT_TEXT) {
@@ -133,7 +106,7 @@ static int open_state_rec(lyra_network *net, lyra__recorder *r, char *err) {
   if (r->spec.formats & LYRA_FORMAT_BINARY) {
     snprintf(fname, sizeof fname, "%s.%s.lystate", name, var->name);
     rc = lyra__outfile_open(&r->bin, net->output_dir, fname, err);
-    if (!rc && write_bin_header(&r->bin, "LYRASTA1", head))
+    if (!rc && lyra__write_bin_header(&r->bin, "LYRASTA1", head))
       rc = lyra__errf(err, LYRA_EIO, "%s: write failed", r->bin.tmp_path);
   }
   if (!rc && (r->spec.formats & LYRA_FORMAT_TEXT)) {
@@ -184,19 +157,6 @@ int lyra__recorders_open(lyra_network *net, const lyra_model *m) {
   return 0;
 }
 
-/* Writes a time stamp (step * dt) exactly when dt has few decimals. */
-static int format_time(const lyra_network *net, int64_t step, char *buf) {
-  if (!net->dt_units)
-    return sprintf(buf, "%.6f", (double)step * net->dt);
-  uint64_t v = (uint64_t)step * net->dt_units, scale = 1;
-  for (int i = 0; i < net->time_decimals; i++)
-    scale *= 10;
-  if (net->time_decimals == 0)
-    return sprintf(buf, "%" PRIu64, v);
-  return sprintf(buf, "%" PRIu64 ".%0*" PRIu64, v / scale, net->time_decimals,
-                 v % scale);
-}
-
 /* Decimal digits of v into buf; returns the length. (fprintf dominated
  * the cost of text output.) */
 static int format_u32(uint32_t v, char *buf) {
@@ -225,13 +185,13 @@ int lyra__record_spikes(lyra_network *net, int pop, int64_t s,
     return 0;
   lyra__recorder *r = &net->recs[ri];
   char tbuf[48], line[80];
-  int tlen = format_time(net, s + 1, tbuf);
+  int tlen = lyra__format_time(net, s + 1, tbuf);
   for (uint32_t k = 0; r->bin.f && k < n;) {
     unsigned char rec[8 * 256];
     uint32_t m = n - k < 256 ? n - k : 256;
     for (uint32_t j = 0; j < m; j++) {
-      put_u32(rec + 8 * j, gid[k + j] + 1);
-      put_u32(rec + 8 * j + 4, (uint32_t)(s + 1));
+      lyra__put_u32(rec + 8 * j, gid[k + j] + 1);
+      lyra__put_u32(rec + 8 * j + 4, (uint32_t)(s + 1));
     }
     fwrite(rec, 8, m, r->bin.f);
     r->bin.n_records += m;
@@ -272,13 +232,13 @@ static void write_state_row(lyra_network *net, lyra__recorder *r, int64_t s,
                             const double *x) {
   const lyra__pop *p = &net->pops[r->spec.pop];
   char tbuf[48];
-  format_time(net, s + 1, tbuf);
+  lyra__format_time(net, s + 1, tbuf);
   if (r->bin.f) {
     unsigned char b[8];
-    put_u32(b, (uint32_t)(s + 1));
+    lyra__put_u32(b, (uint32_t)(s + 1));
     fwrite(b, 1, 4, r->bin.f);
     for (size_t k = 0; k < r->spec.n_neurons; k++) {
-      put_f64(b, x[k]);
+      lyra__put_f64(b, x[k]);
       fwrite(b, 1, 8, r->bin.f);
     }
     r->bin.n_records++;
@@ -306,22 +266,11 @@ int lyra__write_state(lyra_network *net, int64_t t0, int64_t t1, int par) {
   return 0;
 }
 
-/* Fills in the record count of a binary file and completes it. */
-static int commit_bin(lyra__outfile *o, char *err) {
-  if (!o->f)
-    return 0;
-  unsigned char b[8];
-  put_u64(b, o->n_records);
-  if (fseek(o->f, 8, SEEK_SET) != 0 || fwrite(b, 1, 8, o->f) != 8)
-    return lyra__errf(err, LYRA_EIO, "%s: write failed", o->tmp_path);
-  return lyra__outfile_commit(o, err);
-}
-
 int lyra__recorders_close(lyra_network *net) {
   char err[LYRA__ERR_MAX];
   for (int i = 0; i < net->n_recs; i++) {
     lyra__recorder *r = &net->recs[i];
-    int rc = commit_bin(&r->bin, err);
+    int rc = lyra__commit_bin(&r->bin, err);
     if (!rc)
       rc = lyra__outfile_commit(&r->text, err);
     if (rc)

@@ -25,6 +25,12 @@ static void free_contents(lyra_model *m) {
   }
   for (int i = 0; i < m->n_recs; i++)
     free(m->recs[i].neurons);
+  for (int i = 0; i < m->n_wrecs; i++) {
+    free(m->wrecs[i].sources);
+    free(m->wrecs[i].targets);
+  }
+  free(m->wrecs);
+  free(m->pext);
   free(m->pops);
   free(m->projs);
   free(m->devs);
@@ -77,7 +83,7 @@ const char *lyra_model_errmsg(const lyra_model *m) {
 }
 
 /* Grows an array of elements of size `size` to hold one more. */
-static int grow(void **arr, int *cap, int n, size_t size) {
+int lyra__grow(void **arr, int *cap, int n, size_t size) {
   if (n < *cap)
     return 0;
   int ncap = *cap ? 2 * *cap : 8;
@@ -157,7 +163,7 @@ const char *lyra_model_output_dir(const lyra_model *m) {
 
 /* ---- populations ---------------------------------------------------- */
 
-static int valid_name(const char *s) {
+int lyra__valid_name(const char *s) {
   size_t n = s ? strlen(s) : 0;
   if (n == 0 || n >= LYRA__NAME_MAX)
     return 0;
@@ -177,7 +183,7 @@ int lyra_model_find_population(const lyra_model *m, const char *name) {
   return LYRA_ENOTFOUND;
 }
 
-static int check_pop(lyra_model *m, int pop) {
+int lyra__check_pop(lyra_model *m, int pop) {
   if (pop < 0 || pop >= m->n_pops)
     return lyra__model_error(m, LYRA_EINVAL, "no population with index %d",
                              pop);
@@ -188,7 +194,7 @@ int lyra_model_add_population(lyra_model *m, const char *name,
                               const char *model, uint32_t size,
                               int *index_out) {
   const lyra__model_desc *d = lyra__neuron_model_find(model);
-  if (!valid_name(name))
+  if (!lyra__valid_name(name))
     return lyra__model_error(
         m, LYRA_EINVAL,
         "population name must be 1-63 characters of A-Z a-z 0-9 _ . -");
@@ -202,7 +208,7 @@ int lyra_model_add_population(lyra_model *m, const char *name,
   if (size == 0)
     return lyra__model_error(m, LYRA_EINVAL,
                              "population '%s': size must be >= 1", name);
-  if (grow((void **)&m->pops, &m->cap_pops, m->n_pops, sizeof *m->pops))
+  if (lyra__grow((void **)&m->pops, &m->cap_pops, m->n_pops, sizeof *m->pops))
     return lyra__model_error(m, LYRA_ENOMEM, "out of memory");
   lyra__pop_spec *p = &m->pops[m->n_pops];
   memset(p, 0, sizeof *p);
@@ -222,7 +228,7 @@ int lyra_model_add_population(lyra_model *m, const char *name,
 
 int lyra_model_set_param(lyra_model *m, int pop, const char *param,
                          double value) {
-  int rc = check_pop(m, pop);
+  int rc = lyra__check_pop(m, pop);
   if (rc)
     return rc;
   const lyra_model_info *info = &m->pops[pop].model->info;
@@ -276,7 +282,7 @@ static int check_dist(lyra_model *m, const lyra_dist *d, const char *what) {
 }
 
 int lyra_model_set_reference_rate(lyra_model *m, int pop, double hz) {
-  int rc = check_pop(m, pop);
+  int rc = lyra__check_pop(m, pop);
   if (rc)
     return rc;
   if (!(hz >= 0) || !isfinite(hz))
@@ -288,7 +294,7 @@ int lyra_model_set_reference_rate(lyra_model *m, int pop, double hz) {
 
 int lyra_model_set_initial(lyra_model *m, int pop, const char *var,
                            const lyra_dist *dist) {
-  int rc = check_pop(m, pop);
+  int rc = lyra__check_pop(m, pop);
   if (rc)
     return rc;
   const lyra_model_info *info = &m->pops[pop].model->info;
@@ -433,14 +439,14 @@ int lyra_model_add_projection(lyra_model *m, const lyra_projection_spec *s,
   int rc;
   if (!s)
     return lyra__model_error(m, LYRA_EINVAL, "no projection given");
-  if ((rc = check_pop(m, s->source)) || (rc = check_pop(m, s->target)) ||
+  if ((rc = lyra__check_pop(m, s->source)) || (rc = lyra__check_pop(m, s->target)) ||
       (rc = check_rule(m, s)) || (rc = check_dist(m, &s->weight, "weight")) ||
       (rc = check_delay(m, &s->delay)))
     return rc;
   if (s->receptor < LYRA_RECEPTOR_AUTO || s->receptor > LYRA_RECEPTOR_IN)
     return lyra__model_error(m, LYRA_EINVAL, "unknown receptor %d",
                              (int)s->receptor);
-  if (grow((void **)&m->projs, &m->cap_projs, m->n_projs, sizeof *m->projs))
+  if (lyra__add_projection_ext(m, s))
     return lyra__model_error(m, LYRA_ENOMEM, "out of memory");
   m->projs[m->n_projs] = *s;
   if (index_out)
@@ -474,7 +480,7 @@ int lyra_model_add_device(lyra_model *m, const char *model, int *index_out) {
     return lyra__model_error(m, LYRA_ENOTFOUND,
                              "unknown device model '%s' (see 'lyra models')",
                              model ? model : "(null)");
-  if (grow((void **)&m->devs, &m->cap_devs, m->n_devs, sizeof *m->devs))
+  if (lyra__grow((void **)&m->devs, &m->cap_devs, m->n_devs, sizeof *m->devs))
     return lyra__model_error(m, LYRA_ENOMEM, "out of memory");
   lyra__device_spec *d = &m->devs[m->n_devs];
   memset(d, 0, sizeof *d);
@@ -552,7 +558,7 @@ int lyra_model_set_device_spike_times(lyra_model *m, int dev, const double *t,
 int lyra_model_connect_device(lyra_model *m, int dev, int pop, double weight,
                               double delay_ms, lyra_receptor receptor) {
   int rc;
-  if ((rc = check_dev(m, dev)) || (rc = check_pop(m, pop)))
+  if ((rc = check_dev(m, dev)) || (rc = lyra__check_pop(m, pop)))
     return rc;
   lyra_dist delay = lyra_dist_constant(delay_ms);
   if (!isfinite(weight))
@@ -576,14 +582,14 @@ int lyra_model_device_count(const lyra_model *m) {
 /* ---- recorders -------------------------------------------------------- */
 
 static lyra__recorder_spec *add_recorder(lyra_model *m) {
-  if (grow((void **)&m->recs, &m->cap_recs, m->n_recs, sizeof *m->recs))
+  if (lyra__grow((void **)&m->recs, &m->cap_recs, m->n_recs, sizeof *m->recs))
     return NULL;
   lyra__recorder_spec *r = &m->recs[m->n_recs++];
   memset(r, 0, sizeof *r);
   return r;
 }
 
-static int check_formats(lyra_model *m, unsigned formats) {
+int lyra__check_formats(lyra_model *m, unsigned formats) {
   if (formats == 0 || (formats & ~(LYRA_FORMAT_BINARY | LYRA_FORMAT_TEXT)))
     return lyra__model_error(m, LYRA_EINVAL,
                              "recorder format must be binary and/or text");
@@ -592,7 +598,7 @@ static int check_formats(lyra_model *m, unsigned formats) {
 
 int lyra_model_record_spikes(lyra_model *m, int pop, unsigned formats) {
   int rc;
-  if ((rc = check_pop(m, pop)) || (rc = check_formats(m, formats)))
+  if ((rc = lyra__check_pop(m, pop)) || (rc = lyra__check_formats(m, formats)))
     return rc;
   for (int i = 0; i < m->n_recs; i++)
     if (!m->recs[i].is_state && m->recs[i].pop == pop)
@@ -611,7 +617,7 @@ int lyra_model_record_state(lyra_model *m, int pop, const char *var,
                             const uint32_t *neurons, size_t n, double interval,
                             unsigned formats) {
   int rc;
-  if ((rc = check_pop(m, pop)) || (rc = check_formats(m, formats)))
+  if ((rc = lyra__check_pop(m, pop)) || (rc = lyra__check_formats(m, formats)))
     return rc;
   const lyra_model_info *info = &m->pops[pop].model->info;
   int k = var ? lyra__state_index(info, var) : -1;
@@ -670,10 +676,13 @@ int lyra_model_validate(lyra_model *m) {
     if (rc)
       return rc;
   }
+  int rc = lyra__validate_plasticity(m);
+  if (rc)
+    return rc;
   for (int i = 0; i < m->n_devs; i++)
     for (size_t k = 0; k < m->devs[i].n_targets; k++) {
       lyra_dist d = lyra_dist_constant(m->devs[i].targets[k].delay_ms);
-      int rc = check_delay(m, &d);
+      rc = check_delay(m, &d);
       if (rc)
         return rc;
     }
