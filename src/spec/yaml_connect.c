@@ -79,7 +79,8 @@ static int connect_spec(lyra__yctx *c, const yaml_node_t *n,
 /* weight, delay and receptor of a synapse; wunit is the weight's unit. */
 static int synapse_spec(lyra__yctx *c, const yaml_node_t *n, const char *wunit,
                         lyra_projection_spec *s) {
-  static const char *const keys[] = {"weight", "delay", "receptor", NULL};
+  static const char *const keys[] = {"weight", "delay",   "receptor",
+                                     "model",  "params", "scaling", NULL};
   yaml_node_t *v;
   int w = 0;
   if (!n || lyra__yaml_is_null(n))
@@ -117,10 +118,37 @@ static int endpoints(lyra__yctx *c, const yaml_node_t *item, const char *key,
 /* One projection per (source, target) pair; an error the model refuses
  * (p out of range, in-degree too large, delay below dt) is reported at the
  * projection's first line, the message naming the value. */
+/* What a projection's synapse says beyond weight and delay: model,
+ * params, scaling; and the projection's name. */
+static int projection_extras(lyra__yctx *c, const yaml_node_t *item,
+                             const yaml_node_t *sn, int proj,
+                             const char *wunit) {
+  yaml_node_t *v;
+  int rc;
+  if ((v = lyra__yaml_get(c, item, "name", NULL))) {
+    const char *name;
+    if (lyra__yaml_text(c, v, "a projection name", &name))
+      return c->code;
+    if ((rc = lyra_model_set_projection_name(c->m, proj, name)))
+      return lyra__yaml_api_fail(c, v, rc);
+  }
+  if (lyra__yaml_synapse_model(c, sn, proj, wunit))
+    return c->code;
+  if (sn && !lyra__yaml_is_null(sn) &&
+      (v = lyra__yaml_get(c, sn, "scaling", NULL))) {
+    lyra_scaling_spec sc;
+    if (lyra__yaml_scaling(c, v, wunit, &sc))
+      return c->code;
+    if ((rc = lyra_model_set_projection_scaling(c->m, proj, &sc)))
+      return lyra__yaml_api_fail(c, v, rc);
+  }
+  return 0;
+}
+
 static int projection(lyra__yctx *c, const yaml_node_t *item) {
-  static const char *const keys[] = {"source", "target", "connect", "synapse",
-                                     NULL};
-  yaml_node_t *src, *tgt, *cn, *sn;
+  static const char *const keys[] = {"source",  "target", "connect",
+                                     "synapse", "name",   NULL};
+  yaml_node_t *src, *tgt, *cn, *sn, *nn;
   lyra_projection_spec s;
   lyra_projection_spec_init(&s);
   if (lyra__yaml_check_map(c, item, "a projection", keys) ||
@@ -130,6 +158,13 @@ static int projection(lyra__yctx *c, const yaml_node_t *item) {
       !lyra__yaml_is_null(cn) && connect_spec(c, cn, &s))
     return c->code;
   sn = lyra__yaml_get(c, item, "synapse", NULL);
+  if ((nn = lyra__yaml_get(c, item, "name", NULL)) &&
+      lyra__yaml_list_len(src) * lyra__yaml_list_len(tgt) != 1)
+    return lyra__yaml_fail(c, nn, LYRA_EPARSE,
+                           "expected one source and one target for a named "
+                           "projection, found %zu pairs",
+                           lyra__yaml_list_len(src) *
+                               lyra__yaml_list_len(tgt));
   for (size_t i = 0; i < lyra__yaml_list_len(src); i++)
     for (size_t j = 0; j < lyra__yaml_list_len(tgt); j++) {
       lyra__yaml_pop(c, lyra__yaml_list_at(c, src, i), &s.source);
@@ -137,9 +172,12 @@ static int projection(lyra__yctx *c, const yaml_node_t *item) {
       const lyra_model_info *ti = lyra__yaml_pop_info(c, s.target);
       if (synapse_spec(c, sn, ti->weight_unit, &s))
         return c->code;
-      int rc = lyra_model_add_projection(c->m, &s, NULL);
+      int proj = 0;
+      int rc = lyra_model_add_projection(c->m, &s, &proj);
       if (rc)
         return lyra__yaml_api_fail(c, item, rc);
+      if (projection_extras(c, item, sn, proj, ti->weight_unit))
+        return c->code;
     }
   return 0;
 }
@@ -173,9 +211,12 @@ static int device_model(lyra__yctx *c, const yaml_node_t *v,
     if (!strcmp(lyra_model_info_at(i)->kind, "device"))
       lyra__yaml_append(list, sizeof list, lyra_model_info_at(i)->name);
   lyra__quote_text(q, sizeof q, name, strlen(name));
+  char kind[32] = "";
+  if (*out)
+    snprintf(kind, sizeof kind, " (a %s model)", (*out)->kind);
   return lyra__yaml_fail(c, v, LYRA_ENOTFOUND,
                          "expected a device model (one of: %s), found %s%s",
-                         list, q, *out ? " (a neuron model)" : "");
+                         list, q, kind);
 }
 
 static int device_params(lyra__yctx *c, const yaml_node_t *n, int dev,

@@ -111,4 +111,13 @@ int lyra__yaml_projections(lyra__yctx *c, const yaml_node_t *n);
 int lyra__yaml_devices(lyra__yctx *c, const yaml_node_t *n);
 int lyra__yaml_recorders(lyra__yctx *c, const yaml_node_t *n);
 
+/* ---- spec/yaml_plastic.c ------------------------------------------- */
+
+/* A projection's synapse model and its params (keys of its 'synapse'). */
+int lyra__yaml_synapse_model(lyra__yctx *c, const yaml_node_t *sn, int proj,
+                             const char *wunit);
+/* A 'scaling' mapping; wunit is the weight unit of its targets. */
+int lyra__yaml_scaling(lyra__yctx *c, const yaml_node_t *n, const char *wunit,
+                       lyra_scaling_spec *s);
+
 #endif

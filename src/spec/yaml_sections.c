@@ -183,8 +183,9 @@ static int neuron_model(lyra__yctx *c, const yaml_node_t *v,
 
 static int population(lyra__yctx *c, const yaml_node_t *k,
                       const yaml_node_t *v) {
-  static const char *const keys[] = {"model",   "size",           "params",
-                                     "initial", "reference_rate", NULL};
+  static const char *const keys[] = {"model",          "size",    "params",
+                                     "initial",        "scaling", "reference_rate",
+                                     NULL};
   const char *name = (const char *)k->data.scalar.value;
   const lyra_model_info *info = NULL;
   char what[128], q[64];
@@ -217,6 +218,13 @@ static int population(lyra__yctx *c, const yaml_node_t *k,
     if (lyra__yaml_quantity(c, x, "Hz", &hz))
       return c->code;
     if ((rc = lyra_model_set_reference_rate(c->m, pop, hz)))
+      return lyra__yaml_api_fail(c, x, rc);
+  }
+  if ((x = lyra__yaml_get(c, v, "scaling", NULL))) {
+    lyra_scaling_spec sc;
+    if (lyra__yaml_scaling(c, x, info->weight_unit, &sc))
+      return c->code;
+    if ((rc = lyra_model_set_population_scaling(c->m, pop, &sc)))
       return lyra__yaml_api_fail(c, x, rc);
   }
   /* Parameter constraints (V_reset < V_th, ...) are otherwise checked only
@@ -385,8 +393,87 @@ static int state_recorder(lyra__yctx *c, const yaml_node_t *n) {
   return 0;
 }
 
+static int projection_ref(lyra__yctx *c, const yaml_node_t *n,
+                          const char *what, int *proj) {
+  yaml_node_t *v;
+  const char *name;
+  if (lyra__yaml_require(c, n, "projection", NULL, what, &v) ||
+      lyra__yaml_text(c, v, "a projection name", &name))
+    return c->code;
+  *proj = lyra_model_find_projection(c->m, name);
+  if (*proj < 0) {
+    char q[64], list[512] = "";
+    for (int i = 0; i < lyra_model_projection_count(c->m); i++)
+      lyra__yaml_append(list, sizeof list,
+                        lyra_model_projection_name(c->m, i));
+    lyra__quote_text(q, sizeof q, name, strlen(name));
+    return lyra__yaml_fail(c, v, LYRA_ENOTFOUND,
+                           "expected a projection name (one of: %s), found %s",
+                           list[0] ? list : "(none)", q);
+  }
+  return 0;
+}
+
+/* sources/targets of a weight recorder: a neuron list, or all if absent. */
+static int optional_neurons(lyra__yctx *c, const yaml_node_t *n,
+                            const char *key, int pop, uint32_t **out,
+                            size_t *count) {
+  yaml_node_t *v = lyra__yaml_get(c, n, key, NULL);
+  *out = NULL;
+  *count = 0;
+  if (!v)
+    return 0;
+  return neuron_list(c, v, lyra_model_population_size(c->m, pop), out, count);
+}
+
+static int weight_recorder(lyra__yctx *c, const yaml_node_t *n) {
+  static const char *const keys[] = {"type",     "projection", "sources",
+                                     "targets",  "interval",   "format",
+                                     NULL};
+  const char *what = "a weight recorder";
+  uint32_t *src = NULL, *tgt = NULL;
+  size_t ns = 0, nt = 0;
+  double interval = 1.0;
+  unsigned f = 0;
+  int proj = 0, rc = 0;
+  yaml_node_t *in;
+  if (lyra__yaml_check_map(c, n, what, keys) ||
+      projection_ref(c, n, what, &proj) ||
+      ((in = lyra__yaml_get(c, n, "interval", NULL)) &&
+       lyra__yaml_quantity(c, in, "ms", &interval)) ||
+      formats(c, lyra__yaml_get(c, n, "format", NULL), &f))
+    return c->code;
+  int spop = c->m->projs[proj].source;
+  int tpop = c->m->projs[proj].target;
+  if (!optional_neurons(c, n, "sources", spop, &src, &ns) &&
+      !optional_neurons(c, n, "targets", tpop, &tgt, &nt) &&
+      (rc = lyra_model_record_weights(c->m, proj, src, ns, tgt, nt, interval,
+                                      f)))
+    lyra__yaml_api_fail(c, n, rc);
+  free(src);
+  free(tgt);
+  return c->code;
+}
+
+static int synapse_dump(lyra__yctx *c, const yaml_node_t *n) {
+  static const char *const keys[] = {"type", "projection", "format", NULL};
+  unsigned f = 0;
+  int proj = 0, rc;
+  if (lyra__yaml_check_map(c, n, "a synapse dump", keys) ||
+      projection_ref(c, n, "a synapse dump", &proj) ||
+      formats(c, lyra__yaml_get(c, n, "format", NULL), &f))
+    return c->code;
+  if ((rc = lyra_model_dump_synapses(c->m, proj, f)))
+    return lyra__yaml_api_fail(c, n, rc);
+  return 0;
+}
+
 int lyra__yaml_recorders(lyra__yctx *c, const yaml_node_t *n) {
-  static const char *const types[] = {"spikes", "state"};
+  static const char *const types[] = {"spikes", "state", "weights",
+                                      "synapses"};
+  typedef int (*recorder_fn)(lyra__yctx *, const yaml_node_t *);
+  static const recorder_fn parse[] = {spike_recorder, state_recorder,
+                                      weight_recorder, synapse_dump};
   char buf[64];
   if (lyra__yaml_is_null(n))
     return 0;
@@ -399,8 +486,8 @@ int lyra__yaml_recorders(lyra__yctx *c, const yaml_node_t *n) {
     int t = 0;
     if (lyra__yaml_check_map(c, r, "a recorder", NULL) ||
         lyra__yaml_require(c, r, "type", NULL, "a recorder", &tn) ||
-        lyra__yaml_word(c, tn, "a recorder type", types, 2, &t) ||
-        (t == 0 ? spike_recorder(c, r) : state_recorder(c, r)))
+        lyra__yaml_word(c, tn, "a recorder type", types, 4, &t) ||
+        parse[t](c, r))
       return c->code;
   }
   return 0;

@@ -378,7 +378,7 @@ TEST(yaml_bad_words) {
            "ex}}\n",
       LYRA_EPARSE, 5, "expected a receptor");
   BAD(POPS "recorders:\n  - {type: voltmeter}\n", LYRA_EPARSE, 5,
-      "expected a recorder type (one of: spikes, state)");
+      "expected a recorder type (one of: spikes, state, weights, synapses)");
   BAD(POPS "recorders:\n  - {type: spikes, format: hdf5}\n", LYRA_EPARSE, 5,
       "expected a format (one of: binary, text)");
   BAD(POPS "projections:\n  - source: E\n    target: I\n    synapse:\n"
