@@ -377,8 +377,8 @@ int lyra_network_get_info(const lyra_network *net, lyra_network_info *out) {
   for (int i = 0; i < net->n_stores; i++) {
     const lyra__store *st = &net->stores[i];
     const lyra__csr *c = &st->csr;
-    uint64_t b = c->n_syn * (12 + (st->aux ? 4 : 0)) + c->n_groups * 10 +
-                 (c->n_rows + 1) * 8;
+    uint64_t b = c->n_syn * lyra__store_bytes_per_synapse(st) +
+                 c->n_groups * 10 + (c->n_rows + 1) * 8;
     out->synapses += c->n_syn;
     out->bytes_synapses += b;
     if (st->kind != LYRA__SYN_STATIC) {

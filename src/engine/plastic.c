@@ -166,14 +166,17 @@ static int init_store(lyra_network *net, lyra__store *st) {
   for (int i = 0; i < 4; i++)
     if (tau[i] > 0 && decay_init(d[i], net->dt, tau[i]))
       return lyra__network_error(net, LYRA_ENOMEM, "out of memory");
-  if (st->kind == LYRA__SYN_STDP_NN_PRE || st->kind == LYRA__SYN_STDP_NN_RESTR) {
-    st->aux = lyra__malloc_aligned(lyra__mul_size(st->csr.n_syn, 4));
-    if (!st->aux)
+  if (st->kind == LYRA__SYN_STDP_NN_PRE) {
+    st->trace = lyra__malloc_aligned(lyra__mul_size(st->csr.n_syn, 8));
+    if (!st->trace)
       return lyra__network_error(net, LYRA_ENOMEM, "out of memory");
-    float a0 =
-        st->kind == LYRA__SYN_STDP_NN_PRE ? (float)st->p[STDP_KPLUS] : 0.0f;
     for (uint64_t i = 0; i < st->csr.n_syn; i++)
-      st->aux[i] = a0;
+      st->trace[i] = st->p[STDP_KPLUS];
+  }
+  if (st->kind == LYRA__SYN_STDP_NN_RESTR) {
+    st->paired = lyra__calloc(st->csr.n_syn + 1, 1);
+    if (!st->paired)
+      return lyra__network_error(net, LYRA_ENOMEM, "out of memory");
   }
   if (lyra__syn_is_stdp(st->kind)) {
     st->post = lyra__calloc(st->nt, sizeof *st->post);
@@ -193,16 +196,16 @@ int lyra__stores_init(lyra_network *net, const lyra_model *m) {
     if (rc)
       return rc;
     const lyra__csr *c = &st->csr;
-    net->bytes_total += c->n_syn * 12 + c->n_groups * 10 + c->n_rows * 8;
-    if (st->aux)
-      net->bytes_total += c->n_syn * 4;
+    net->bytes_total += c->n_syn * lyra__store_bytes_per_synapse(st) +
+                        c->n_groups * 10 + c->n_rows * 8;
   }
   return lyra__scalers_init(net, m);
 }
 
 static void free_store(lyra_network *net, lyra__store *st) {
   lyra__csr_free(&st->csr);
-  lyra__free_aligned(st->aux);
+  lyra__free_aligned(st->trace);
+  free(st->paired);
   for (int t = 0; st->pre && t < net->n_threads; t++) {
     free(st->pre[t].t_last);
     free(st->pre[t].t_fac);
@@ -328,18 +331,18 @@ potentiate(lyra__store *st, int kind, const pre_ctx *c,
     }
     break;
   case LYRA__SYN_STDP_NN_PRE: /* the first post spike takes the trace */
-    if (st->aux[i] != 0.0f) {
+    if (st->trace[i] != 0.0) {
       int64_t dt = (int64_t)lyra__hist_at(h, a)->t + d - c->t_last;
       w = lyra__stdp_facilitate(
-          p, w, (double)st->aux[i] * lyra__decay_at(&st->d_plus, dt));
-      st->aux[i] = 0.0f;
+          p, w, st->trace[i] * lyra__decay_at(&st->d_plus, dt));
+      st->trace[i] = 0.0;
     }
     break;
   case LYRA__SYN_STDP_NN_RESTR: /* only the first post spike pairs */
-    if (st->aux[i] == 0.0f) {
+    if (!st->paired[i]) {
       int64_t dt = (int64_t)lyra__hist_at(h, a)->t + d - c->t_last;
       w = lyra__stdp_facilitate(p, w, lyra__decay_at(&st->d_plus, dt));
-      st->aux[i] = 1.0f;
+      st->paired[i] = 1;
     }
     break;
   case LYRA__SYN_STDP_TRIPLET:
@@ -384,14 +387,13 @@ depress(lyra__store *st, int kind, const pre_ctx *c, const lyra__post_hist *h,
     return lyra__stdp_depress(p, w, nn);
   case LYRA__SYN_STDP_NN_PRE:
     w = lyra__stdp_depress(p, w, nn);
-    st->aux[i] = (float)((double)st->aux[i] *
-                             lyra__decay_at(&st->d_plus, c->t_end - c->t_last) +
-                         1.0);
+    st->trace[i] =
+        st->trace[i] * lyra__decay_at(&st->d_plus, c->t_end - c->t_last) + 1.0;
     return w;
   case LYRA__SYN_STDP_NN_RESTR: /* only if a post spike came since */
-    if (st->aux[i] != 0.0f) {
+    if (st->paired[i]) {
       w = lyra__stdp_depress(p, w, nn);
-      st->aux[i] = 0.0f;
+      st->paired[i] = 0;
     }
     return w;
   case LYRA__SYN_STDP_TRIPLET:

@@ -79,11 +79,14 @@ struct lyra__store {
   uint32_t chan0; /* channel of port 0 of target 0 */
   int magnitude;  /* the target adds |w| (conductance models) */
   lyra__csr csr;  /* weights in csr.wide */
-  /* Per synapse, 4 bytes more for two nearest-neighbour rules:
-   * stdp_nn_pre_centered_synapse: its presynaptic trace (it is reset by
-   * the synapse's own postsynaptic spikes); stdp_nn_restr_synapse: 1 if a
-   * postsynaptic spike has been paired since the last presynaptic one. */
-  float *aux;
+  /* Per-synapse state of two nearest-neighbour rules, whose state is
+   * changed by each synapse's own postsynaptic spikes:
+   * stdp_nn_pre_centered_synapse: its presynaptic trace (8 bytes more: a
+   * float would not keep the weights within 1e-9 of NEST's);
+   * stdp_nn_restr_synapse: 1 if a postsynaptic spike has been paired
+   * since the last presynaptic one (1 byte more). */
+  double *trace;
+  uint8_t *paired;
   lyra__pre *pre;        /* [n_threads] */
   lyra__post_hist *post; /* [nt], spike-timing rules */
   lyra__decay d_plus, d_plus3, d_minus, d_minus3;
@@ -139,6 +142,11 @@ static inline double lyra__store_value(const lyra__store *st, uint32_t ch,
   if (!st->magnitude)
     return w;
   return lyra__store_port(st, ch) ? -fabs(w) : fabs(w);
+}
+
+/* Bytes each synapse of st takes: channel, weight, per-synapse state. */
+static inline uint64_t lyra__store_bytes_per_synapse(const lyra__store *st) {
+  return 12 + (st->trace ? 8 : 0) + (st->paired ? 1 : 0);
 }
 
 /* Synapses [first, end) of thread t's rows. */
