@@ -180,7 +180,8 @@ static int init_store(lyra_network *net, lyra__store *st) {
   }
   if (lyra__syn_is_stdp(st->kind)) {
     st->post = lyra__calloc(st->nt, sizeof *st->post);
-    if (!st->post)
+    st->last = lyra__calloc(st->nt, sizeof *st->last);
+    if (!st->post || !st->last)
       return lyra__network_error(net, LYRA_ENOMEM, "out of memory");
   }
   st->catch_up = llround(CATCH_UP_MS / net->dt);
@@ -215,6 +216,7 @@ static void free_store(lyra_network *net, lyra__store *st) {
   for (uint32_t j = 0; st->post && j < st->nt; j++)
     free(st->post[j].e);
   free(st->post);
+  free(st->last);
   free(st->d_plus.tab);
   free(st->d_plus3.tab);
   free(st->d_minus.tab);
@@ -245,9 +247,11 @@ static int hist_grow(lyra__post_hist *h) {
   return 0;
 }
 
-/* Appends a spike with stamp t; the traces jump by one after decaying
- * from the previous spike, as NEST's archiving node has them. */
-static int hist_push(const lyra__store *st, lyra__post_hist *h, int64_t t) {
+/* Appends a spike with stamp t to target j's history; the traces jump by
+ * one after decaying from the previous spike, as NEST's archiving node
+ * has them. */
+static int hist_push(const lyra__store *st, uint32_t j, int64_t t) {
+  lyra__post_hist *h = &st->post[j];
   if (h->n == h->cap && hist_grow(h))
     return LYRA_ENOMEM;
   double k = 1.0, k3 = 1.0;
@@ -262,6 +266,10 @@ static int hist_push(const lyra__store *st, lyra__post_hist *h, int64_t t) {
   e->k = k;
   e->k3 = k3;
   h->n++;
+  lyra__post_last *l = &st->last[j];
+  l->prev = l->t;
+  l->t = (uint32_t)t;
+  l->k = k;
   return 0;
 }
 
@@ -281,7 +289,7 @@ int lyra__stores_post_spikes(lyra_network *net, int pop, int64_t s,
     if (st->tgt_pop != pop || !st->post)
       continue;
     for (uint32_t k = 0; k < n; k++)
-      if (hist_push(st, &st->post[idx[k]], s + 1))
+      if (hist_push(st, idx[k], s + 1))
         return LYRA_ENOMEM;
   }
   for (int i = 0; i < net->n_scalers; i++) {
@@ -307,78 +315,82 @@ typedef struct pre_ctx {
   int spike;    /* 1: a spike (depression too), 0: catch-up */
 } pre_ctx;
 
+/* Potentiation by one postsynaptic spike with stamp t (triplet trace k3
+ * just after it), reaching the synapse at t + d. first: it is the first
+ * since the last presynaptic spike (the nearest-neighbour rules use only
+ * that one). */
+static inline __attribute__((always_inline)) double
+potentiate_one(lyra__store *st, int kind, const pre_ctx *c, int64_t t,
+               double k3, int first, int d, uint64_t i, double w) {
+  const double *p = st->p;
+  double decay = lyra__decay_at(&st->d_plus, t + d - c->t_last);
+  switch (kind) {
+  case LYRA__SYN_STDP:
+    return lyra__stdp_facilitate(p, w, c->kplus * decay);
+  case LYRA__SYN_STDP_NN_SYMM: /* each post spike with the last pre spike */
+    return lyra__stdp_facilitate(p, w, decay);
+  case LYRA__SYN_STDP_NN_PRE: /* the first post spike takes the trace */
+    if (first && st->trace[i] != 0.0) {
+      w = lyra__stdp_facilitate(p, w, st->trace[i] * decay);
+      st->trace[i] = 0.0;
+    }
+    return w;
+  case LYRA__SYN_STDP_NN_RESTR: /* only the first post spike pairs */
+    if (first && !st->paired[i]) {
+      w = lyra__stdp_facilitate(p, w, decay);
+      st->paired[i] = 1;
+    }
+    return w;
+  case LYRA__SYN_STDP_TRIPLET:
+    return lyra__triplet_facilitate(p, w, c->kplus * decay, k3 - 1.0);
+  case LYRA__SYN_VOGELS:
+    return lyra__vogels_facilitate(p, w, c->kplus * decay);
+  default:
+    return w;
+  }
+}
+
+/* Stamp of entry k of h; the newest two (l) without touching the ring. */
+static inline int64_t hist_t(const lyra__post_hist *h,
+                             const lyra__post_last *l, uint32_t k) {
+  if (k + 1 == h->n)
+    return l->t;
+  if (k + 2 == h->n)
+    return l->prev;
+  return lyra__hist_at(h, k)->t;
+}
+
+/* Rules whose potentiation is scaled by the presynaptic trace do nothing
+ * while it is zero (before the first presynaptic spike). */
+static inline int potentiates(int kind, const pre_ctx *c) {
+  return c->kplus != 0.0 || kind == LYRA__SYN_STDP_NN_PRE ||
+         kind == LYRA__SYN_STDP_NN_RESTR;
+}
+
 /* Potentiation by the postsynaptic spikes [a, b) of history h. */
 static inline __attribute__((always_inline)) double
 potentiate(lyra__store *st, int kind, const pre_ctx *c,
-           const lyra__post_hist *h, uint32_t a, uint32_t b, int d, uint64_t i,
-           double w) {
-  const double *p = st->p;
-  if (a == b)
+           const lyra__post_hist *h, const lyra__post_last *l, uint32_t a,
+           uint32_t b, int d, uint64_t i, double w) {
+  if (!potentiates(kind, c))
     return w;
-  switch (kind) {
-  case LYRA__SYN_STDP:
-    if (c->kplus != 0.0)
-      for (uint32_t k = a; k < b; k++) {
-        int64_t dt = (int64_t)lyra__hist_at(h, k)->t + d - c->t_last;
-        w = lyra__stdp_facilitate(p, w,
-                                  c->kplus * lyra__decay_at(&st->d_plus, dt));
-      }
-    break;
-  case LYRA__SYN_STDP_NN_SYMM: /* each post spike with the last pre spike */
-    for (uint32_t k = a; k < b; k++) {
-      int64_t dt = (int64_t)lyra__hist_at(h, k)->t + d - c->t_last;
-      w = lyra__stdp_facilitate(p, w, lyra__decay_at(&st->d_plus, dt));
-    }
-    break;
-  case LYRA__SYN_STDP_NN_PRE: /* the first post spike takes the trace */
-    if (st->trace[i] != 0.0) {
-      int64_t dt = (int64_t)lyra__hist_at(h, a)->t + d - c->t_last;
-      w = lyra__stdp_facilitate(
-          p, w, st->trace[i] * lyra__decay_at(&st->d_plus, dt));
-      st->trace[i] = 0.0;
-    }
-    break;
-  case LYRA__SYN_STDP_NN_RESTR: /* only the first post spike pairs */
-    if (!st->paired[i]) {
-      int64_t dt = (int64_t)lyra__hist_at(h, a)->t + d - c->t_last;
-      w = lyra__stdp_facilitate(p, w, lyra__decay_at(&st->d_plus, dt));
-      st->paired[i] = 1;
-    }
-    break;
-  case LYRA__SYN_STDP_TRIPLET:
-    if (c->kplus != 0.0)
-      for (uint32_t k = a; k < b; k++) {
-        const lyra__post_entry *e = lyra__hist_at(h, k);
-        int64_t dt = (int64_t)e->t + d - c->t_last;
-        w = lyra__triplet_facilitate(
-            p, w, c->kplus * lyra__decay_at(&st->d_plus, dt), e->k3 - 1.0);
-      }
-    break;
-  case LYRA__SYN_VOGELS:
-    if (c->kplus != 0.0)
-      for (uint32_t k = a; k < b; k++) {
-        int64_t dt = (int64_t)lyra__hist_at(h, k)->t + d - c->t_last;
-        w = lyra__vogels_facilitate(p, w,
-                                    c->kplus * lyra__decay_at(&st->d_plus, dt));
-      }
-    break;
-  default:
-    break;
+  for (uint32_t k = a; k < b; k++) {
+    double k3 = kind == LYRA__SYN_STDP_TRIPLET ? lyra__hist_at(h, k)->k3 : 0.0;
+    w = potentiate_one(st, kind, c, hist_t(h, l, k), k3, k == a, d, i, w);
   }
   return w;
 }
 
-/* Depression at a presynaptic spike; c is the index just past the last
- * postsynaptic spike strictly before t_end - d (0: none). */
+/* Depression at a presynaptic spike; tq is the stamp of the latest
+ * postsynaptic spike strictly before t_end - d (0: none) and kq its K-. */
 static inline __attribute__((always_inline)) double
-depress(lyra__store *st, int kind, const pre_ctx *c, const lyra__post_hist *h,
-        uint32_t last, int d, uint64_t i, double w) {
+depress(lyra__store *st, int kind, const pre_ctx *c, int64_t tq, double kq,
+        int d, uint64_t i, double w) {
   const double *p = st->p;
   double k = 0.0, nn = 0.0; /* all-to-all and nearest-neighbour K- */
-  if (last > 0) {
-    const lyra__post_entry *e = lyra__hist_at(h, last - 1);
-    nn = lyra__decay_at(&st->d_minus, c->t_end - d - (int64_t)e->t);
-    k = e->k * nn;
+  if (tq) {
+    nn = lyra__decay_at(&st->d_minus, c->t_end - d - tq);
+    k = kq * nn;
   }
   switch (kind) {
   case LYRA__SYN_STDP:
@@ -411,21 +423,45 @@ depress(lyra__store *st, int kind, const pre_ctx *c, const lyra__post_hist *h,
 static inline __attribute__((always_inline)) double
 update_synapse(lyra__store *st, int kind, const pre_ctx *c, uint64_t i,
                uint32_t j, int d) {
-  const lyra__post_hist *h = &st->post[j];
+  const lyra__post_last *l = &st->last[j];
   const int64_t lo = c->t_fac - d, hi = c->t_end - d;
+  const int64_t newest = l->t;
   double w = st->csr.wide[i];
+  if (newest <= lo) {
+    /* No postsynaptic spike since: depression by the newest, if any. */
+    if (c->spike)
+      w = depress(st, kind, c, newest, l->k, d, i, w);
+    st->csr.wide[i] = w;
+    return w;
+  }
+  if (kind != LYRA__SYN_STDP_TRIPLET && newest < hi && (int64_t)l->prev <= lo) {
+    /* The newest is the only one since, and it depresses: all inline. */
+    if (potentiates(kind, c))
+      w = potentiate_one(st, kind, c, newest, 0.0, 1, d, i, w);
+    if (c->spike)
+      w = depress(st, kind, c, newest, l->k, d, i, w);
+    st->csr.wide[i] = w;
+    return w;
+  }
+  const lyra__post_hist *h = &st->post[j];
   uint32_t b = h->n;
-  while (b > 0 && (int64_t)lyra__hist_at(h, b - 1)->t > hi)
+  while (b > 0 && hist_t(h, l, b - 1) > hi)
     b--;
   uint32_t a = b;
-  while (a > 0 && (int64_t)lyra__hist_at(h, a - 1)->t > lo)
+  while (a > 0 && hist_t(h, l, a - 1) > lo)
     a--;
-  w = potentiate(st, kind, c, h, a, b, d, i, w);
+  w = potentiate(st, kind, c, h, l, a, b, d, i, w);
   if (c->spike) {
     uint32_t last = b; /* a post spike at exactly hi does not depress */
-    if (last > 0 && (int64_t)lyra__hist_at(h, last - 1)->t >= hi)
+    if (last > 0 && hist_t(h, l, last - 1) >= hi)
       last--;
-    w = depress(st, kind, c, h, last, d, i, w);
+    if (last == h->n)
+      w = depress(st, kind, c, newest, l->k, d, i, w);
+    else if (last > 0)
+      w = depress(st, kind, c, lyra__hist_at(h, last - 1)->t,
+                  lyra__hist_at(h, last - 1)->k, d, i, w);
+    else
+      w = depress(st, kind, c, 0, 0.0, d, i, w);
   }
   st->csr.wide[i] = w;
   return w;

@@ -37,9 +37,16 @@ typedef struct lyra__post_entry {
 /* The recent postsynaptic spikes of one neuron, oldest first, in a ring
  * whose capacity is a power of two. */
 typedef struct lyra__post_hist {
-  lyra__post_entry *e;
   uint32_t head, n, cap;
+  lyra__post_entry *e;
 } lyra__post_hist;
+
+/* The newest two of them, in a dense array of their own: most synapses
+ * need nothing else, and this stays in cache. Stamps are >= 1; 0: none. */
+typedef struct lyra__post_last {
+  uint32_t t, prev;
+  double k; /* K- just after t */
+} lyra__post_last;
 
 static inline lyra__post_entry *lyra__hist_at(const lyra__post_hist *h,
                                               uint32_t i) {
@@ -89,6 +96,7 @@ struct lyra__store {
   uint8_t *paired;
   lyra__pre *pre;        /* [n_threads] */
   lyra__post_hist *post; /* [nt], spike-timing rules */
+  lyra__post_last *last; /* [nt] */
   lyra__decay d_plus, d_plus3, d_minus, d_minus3;
   int64_t catch_up;      /* period, steps */
   int dmax;              /* longest delay of the store, steps */

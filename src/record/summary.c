@@ -63,6 +63,14 @@ int lyra__write_run_summary(lyra_network *net) {
   fputs(",\n  \"bytes_per_synapse\": ", f);
   json_number(f, in.synapses ? (double)in.bytes_synapses / (double)in.synapses
                              : (double)NAN);
+  fprintf(f,
+          ",\n  \"plastic_synapses\": %" PRIu64
+          ",\n  \"bytes_plastic\": %" PRIu64
+          ",\n  \"bytes_per_plastic_synapse\": ",
+          in.plastic_synapses, in.bytes_plastic);
+  json_number(f, in.plastic_synapses
+                     ? (double)in.bytes_plastic / (double)in.plastic_synapses
+                     : (double)NAN);
   fputs(",\n  \"build_phases_s\": {", f);
   for (int i = 0; i < in.n_phases; i++)
     fprintf(f, "%s\"%s\": %.4f", i ? ", " : "", in.phase_name[i],
