@@ -72,6 +72,9 @@ def row_from(d, sim_name, rss_ext=None, wall_ext=None):
         'bytes_per_synapse': rss / syn if rss and syn else None,
         'bytes_synapses_per_synapse': (d['bytes_synapses'] / syn
                                        if d.get('bytes_synapses') and syn else None),
+        # lyra: run.json; brian2_brunel_stdp.py: the E->E synapse count only.
+        'plastic_synapses': d.get('plastic_synapses'),
+        'bytes_per_plastic_synapse': d.get('bytes_per_plastic_synapse'),
         'rate_hz': mean_rate(d),
         'cv_isi': (sum(p['cv_isi'] for p in d['populations'] if p.get('cv_isi') is not None)
                    / max(1, sum(1 for p in d['populations'] if p.get('cv_isi') is not None))
@@ -95,7 +98,7 @@ def main():
     models = sys.argv[2:]
     summary = {}
     lines = []
-    hdr = ('%-7s %-16s %8s %9s %8s %10s %10s %9s %7s %7s %6s %9s'
+    hdr = ('%-11s %-16s %8s %9s %8s %10s %10s %9s %7s %7s %6s %9s'
            % ('model', 'simulator', 'build s', 'sim s', 'RTF', 'events/s',
               'ev/bio s', 'RSS MB', 'B/syn', 'rate Hz', 'CV', 'lyra/B2'))
     lines.append(hdr)
@@ -119,6 +122,12 @@ def main():
                              '(bytes_synapses), %.1f all in (peak RSS)'
                              % (m, lyra_row['bytes_synapses_per_synapse'],
                                 lyra_row['bytes_per_synapse'] or float('nan')))
+            if lyra_row['plastic_synapses'] and lyra_row['bytes_per_plastic_synapse']:
+                notes.append('%s: lyra reports %.1f bytes/plastic synapse for its %d plastic '
+                             'synapses (weights, channels, delay groups; run.json '
+                             'bytes_per_plastic_synapse)'
+                             % (m, lyra_row['bytes_per_plastic_synapse'],
+                                lyra_row['plastic_synapses']))
         else:
             logf = 'lyra-build.log' if status == 'build-failed' else 'lyra-%s.log' % m
             notes.append('%s: lyra did not produce results (status: %s; see %s/%s)'
@@ -133,6 +142,11 @@ def main():
                          % (m, b2.get('build_s', 0), b2.get('python_s', 0),
                             b2.get('codegen_s', 0), b2.get('compile_s', 0),
                             b2.get('init_s', 0)))
+            if b2.get('w_mean_mV') is not None:
+                notes.append('%s: brian2 plastic weights after %s ms: mean %.4f mV, '
+                             'range [%.4f, %.4f] mV over %d synapses'
+                             % (m, b2.get('t_ms'), b2['w_mean_mV'], b2.get('w_min_mV', 0),
+                                b2.get('w_max_mV', 0), b2.get('plastic_synapses', 0)))
         else:
             notes.append('%s: brian2 did not produce results (see %s/brian2-%s.log)'
                          % (m, out_dir, m))
@@ -145,7 +159,7 @@ def main():
                 notes.append('%s: lyra ran %s ms, brian2 %s ms: lyra/B2 compares '
                              'real-time factors' % (m, lyra_row['t_ms'], b2_row['t_ms']))
         for r in rows:
-            lines.append('%-7s %-16s %8s %9s %8s %10s %10s %9s %7s %7s %6s %9s' % (
+            lines.append('%-11s %-16s %8s %9s %8s %10s %10s %9s %7s %7s %6s %9s' % (
                 m, r['simulator'], fmt(r['build_s'], '.2f'), fmt(r['sim_s'], '.2f'),
                 fmt(r['rtf'], '.3f'), fmt(r['events_per_s'], '.3g'),
                 fmt(r['events_per_bio_s'], '.3g'),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Peer benchmark: lyra vs Brian2 C++ standalone on Brunel (2000) and COBA.
+# Peer benchmark: lyra vs Brian2 C++ standalone on Brunel (2000), Brunel
+# with STDP and synaptic scaling, and COBA.
 #
-# Usage: bench/run.sh [--threads N] [--models "brunel coba"] [--no-brian2] [--no-lyra]
+# Usage: bench/run.sh [--threads N] [--models "brunel brunel_stdp coba"] [--no-brian2] [--no-lyra]
 # Environment:
 #   DURATION_MS  biological time per run (default 10000)
 #   OUT_DIR      where results go (default /tmp/lyra-bench)
@@ -9,7 +10,8 @@
 #   PYTHON       interpreter with Brian2 (default /usr/bin/python3)
 #   SEED         Brian2 seed (default 12345; lyra uses the seed in its YAML)
 #   MODEL_DIR    directory with the lyra models <model>.yaml (default examples)
-# See bench/README.md.
+# Each model runs MODEL_DIR/<model>.yaml in lyra and bench/brian2_<model>.py
+# in Brian2. See bench/README.md.
 
 set -u
 
@@ -24,7 +26,7 @@ PYTHON=${PYTHON:-/usr/bin/python3}
 SEED=${SEED:-12345}
 MODEL_DIR=${MODEL_DIR:-examples}
 THREADS=1
-MODELS="brunel coba"
+MODELS="brunel brunel_stdp coba"
 DO_LYRA=1
 DO_BRIAN2=1
 
@@ -36,7 +38,7 @@ while [ $# -gt 0 ]; do
         --models=*) MODELS=${1#*=}; shift ;;
         --no-lyra) DO_LYRA=0; shift ;;
         --no-brian2) DO_BRIAN2=0; shift ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done

@@ -395,13 +395,13 @@ int lyra_network_population_stats(const lyra_network *net, int pop,
 typedef struct lyra_network_info {
   uint64_t neurons;
   uint64_t synapses;
-  uint64_t bytes_synapses; /* connectivity storage */
-  uint64_t bytes_total;    /* everything the network allocated */
-  double build_s;          /* wall time of lyra_network_create */
-  double sim_s;            /* wall time in simulate since the timing began */
-  double t_ms;             /* simulated time so far */
-  double timed_ms;         /* simulated time since the timing began */
-  uint64_t events;         /* synaptic events delivered since then */
+  uint64_t bytes_synapses;   /* connectivity storage */
+  uint64_t bytes_total;      /* everything the network allocated */
+  double build_s;            /* wall time of lyra_network_create */
+  double sim_s;              /* wall time in simulate since the timing began */
+  double t_ms;               /* simulated time so far */
+  double timed_ms;           /* simulated time since the timing began */
+  uint64_t events;           /* synaptic events delivered since then */
   uint64_t plastic_synapses; /* of which with a plastic synapse model */
   uint64_t bytes_plastic;    /* their storage (weights, channels, groups) */
   double dt;

@@ -68,7 +68,7 @@ typedef struct lyra__pop_spec {
   uint32_t size;
   double params[LYRA__MAX_PARAMS]; /* in catalogue units */
   lyra_dist init[LYRA__MAX_STATE];
-  double reference_rate; /* Hz, full-scale; NAN if unknown */
+  double reference_rate;     /* Hz, full-scale; NAN if unknown */
   lyra_scaling_spec scaling; /* of its excitatory inputs; mode NONE: none */
 } lyra__pop_spec;
 

@@ -39,8 +39,8 @@ typedef struct sink {
                        block) */
   uint32_t src_base;
   uint32_t *chan;
-  float *weight;  /* the shared static store */
-  double *wide;   /* a store of its own: the weight as drawn */
+  float *weight; /* the shared static store */
+  double *wide;  /* a store of its own: the weight as drawn */
   uint16_t *delay;
   int dmin, dmax;
   int bad_delay; /* a drawn delay exceeded 65535 steps */

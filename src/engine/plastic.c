@@ -161,8 +161,7 @@ static int init_store(lyra_network *net, lyra__store *st) {
     return lyra__network_error(net, rc, "out of memory");
   double tau[4];
   trace_taus(st, tau);
-  lyra__decay *d[4] = {&st->d_plus, &st->d_plus3, &st->d_minus,
-                       &st->d_minus3};
+  lyra__decay *d[4] = {&st->d_plus, &st->d_plus3, &st->d_minus, &st->d_minus3};
   for (int i = 0; i < 4; i++)
     if (tau[i] > 0 && decay_init(d[i], net->dt, tau[i]))
       return lyra__network_error(net, LYRA_ENOMEM, "out of memory");
@@ -351,8 +350,8 @@ potentiate_one(lyra__store *st, int kind, const pre_ctx *c, int64_t t,
 }
 
 /* Stamp of entry k of h; the newest two (l) without touching the ring. */
-static inline int64_t hist_t(const lyra__post_hist *h,
-                             const lyra__post_last *l, uint32_t k) {
+static inline int64_t hist_t(const lyra__post_hist *h, const lyra__post_last *l,
+                             uint32_t k) {
   if (k + 1 == h->n)
     return l->t;
   if (k + 2 == h->n)
@@ -487,8 +486,8 @@ update_row(lyra_network *net, lyra__store *st, int kind, const pre_ctx *c,
 }
 
 /* One specialised copy of update_row per rule. */
-static void update_row_any(lyra_network *net, lyra__store *st,
-                           const pre_ctx *c, uint64_t r, int64_t s) {
+static void update_row_any(lyra_network *net, lyra__store *st, const pre_ctx *c,
+                           uint64_t r, int64_t s) {
   switch (st->kind) {
   case LYRA__SYN_STDP:
     update_row(net, st, LYRA__SYN_STDP, c, r, s);
@@ -574,8 +573,9 @@ uint64_t lyra__store_deliver(lyra_network *net, lyra__store *st, int tid,
   const lyra__csr *cs = &st->csr;
   if (st->kind == LYRA__SYN_STATIC) {
     for (uint64_t g = cs->row[r]; g < cs->row[r + 1]; g++) {
-      double *slot = net->ring + (uint64_t)((s + cs->gdelay[g]) % net->n_slots) *
-                                     net->n_chan;
+      double *slot =
+          net->ring +
+          (uint64_t)((s + cs->gdelay[g]) % net->n_slots) * net->n_chan;
       for (uint64_t i = cs->gstart[g]; i < cs->gstart[g + 1]; i++)
         slot[cs->chan[i]] += lyra__store_value(st, cs->chan[i], cs->wide[i]);
     }

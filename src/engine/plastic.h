@@ -78,8 +78,8 @@ typedef struct lyra__pre {
 
 struct lyra__store {
   int proj, kind;
-  char name[LYRA__NAME_MAX]; /* the projection's */
-  unsigned dump_formats; /* write all synapses at finish */
+  char name[LYRA__NAME_MAX];  /* the projection's */
+  unsigned dump_formats;      /* write all synapses at finish */
   double p[LYRA__MAX_PARAMS]; /* synapse parameters */
   int src_pop, tgt_pop;
   uint32_t ns, nt, src0, tgt0;
@@ -98,9 +98,9 @@ struct lyra__store {
   lyra__post_hist *post; /* [nt], spike-timing rules */
   lyra__post_last *last; /* [nt] */
   lyra__decay d_plus, d_plus3, d_minus, d_minus3;
-  int64_t catch_up;      /* period, steps */
-  int dmax;              /* longest delay of the store, steps */
-  int n_scalers;         /* scalers that include this store */
+  int64_t catch_up; /* period, steps */
+  int dmax;         /* longest delay of the store, steps */
+  int n_scalers;    /* scalers that include this store */
 };
 
 /* Multiplicative scaling of the excitatory weights onto one population. */
@@ -110,9 +110,9 @@ struct lyra__scaler {
   int *stores; /* indices into net->stores */
   int n_stores;
   uint32_t nt;
-  double *nu;     /* [nt] rate estimate (Hz) just after t_nu */
-  int64_t *t_nu;  /* [nt] stamp of its last update */
-  double *factor; /* [nt] this application's factor (or sum) */
+  double *nu;       /* [nt] rate estimate (Hz) just after t_nu */
+  int64_t *t_nu;    /* [nt] stamp of its last update */
+  double *factor;   /* [nt] this application's factor (or sum) */
   int64_t interval; /* steps */
 };
 
@@ -128,7 +128,7 @@ struct lyra__weight_rec {
   uint64_t *range;     /* [n_threads + 1]: synapse indices per thread */
   double *buf[2];      /* [n] a record, by slice parity */
   int64_t stamp[2];    /* stamp of the record in buf, -1 if none */
-  int64_t interval; /* steps */
+  int64_t interval;    /* steps */
   lyra__outfile bin, text;
 };
 
@@ -137,8 +137,7 @@ static inline uint32_t lyra__store_port(const lyra__store *st, uint32_t ch) {
   return ch - st->chan0 >= st->nt;
 }
 
-static inline uint32_t lyra__store_target(const lyra__store *st,
-                                          uint32_t ch) {
+static inline uint32_t lyra__store_target(const lyra__store *st, uint32_t ch) {
   uint32_t j = ch - st->chan0;
   return j >= st->nt ? j - st->nt : j;
 }

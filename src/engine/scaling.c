@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int add_scaler(lyra_network *net, const lyra_scaling_spec *spec,
-                      int pop, int only_proj) {
+static int add_scaler(lyra_network *net, const lyra_scaling_spec *spec, int pop,
+                      int only_proj) {
   lyra__scaler *sc = &net->scalers[net->n_scalers++];
   memset(sc, 0, sizeof *sc);
   sc->spec = *spec;
@@ -82,8 +82,8 @@ void lyra__scalers_free(lyra_network *net) {
  * regularly at rate nu settles around nu. */
 void lyra__scaler_spike(lyra__scaler *sc, uint32_t j, int64_t t, double dt) {
   double tau = sc->spec.tau;
-  sc->nu[j] = sc->nu[j] * exp(-(double)(t - sc->t_nu[j]) * dt / tau) +
-              1000.0 / tau;
+  sc->nu[j] =
+      sc->nu[j] * exp(-(double)(t - sc->t_nu[j]) * dt / tau) + 1000.0 / tau;
   sc->t_nu[j] = t;
 }
 
@@ -124,8 +124,8 @@ static void apply_scaler(lyra_network *net, lyra__scaler *sc, int tid,
   if (sc->spec.mode == LYRA_SCALING_RATE) {
     double step_s = (double)sc->interval * net->dt * 1e-3;
     for (uint32_t j = lo; j < hi; j++) {
-      double nu = sc->nu[j] * exp(-(double)(t - sc->t_nu[j]) * net->dt /
-                                  sc->spec.tau);
+      double nu =
+          sc->nu[j] * exp(-(double)(t - sc->t_nu[j]) * net->dt / sc->spec.tau);
       sc->factor[j] = exp(sc->spec.gain * step_s * (sc->spec.target_rate - nu));
     }
   } else {
@@ -133,7 +133,8 @@ static void apply_scaler(lyra_network *net, lyra__scaler *sc, int tid,
     for (int k = 0; k < sc->n_stores; k++)
       each_excitatory(sc, &net->stores[sc->stores[k]], tid, add_to_sum);
     for (uint32_t j = lo; j < hi; j++)
-      sc->factor[j] = sc->factor[j] > 0.0 ? sc->spec.total / sc->factor[j] : 1.0;
+      sc->factor[j] =
+          sc->factor[j] > 0.0 ? sc->spec.total / sc->factor[j] : 1.0;
   }
   for (int k = 0; k < sc->n_stores; k++)
     each_excitatory(sc, &net->stores[sc->stores[k]], tid, scale_weight);

@@ -141,8 +141,7 @@ static void deliver_segment(lyra_network *net, void *arg, int pop, int64_t s,
     for (int i = 0; i < net->n_stores; i++) {
       lyra__store *st = &net->stores[i];
       if (st->src_pop == pop)
-        d->events +=
-            lyra__store_deliver(net, st, d->tid, gid[k] - st->src0, s);
+        d->events += lyra__store_deliver(net, st, d->tid, gid[k] - st->src0, s);
     }
   }
 }

@@ -40,14 +40,10 @@ const lyra__synapse_desc lyra__static_synapse = {
 };
 
 static const lyra__synapse_desc *const synapse_models[] = {
-    &lyra__static_synapse,
-    &lyra__stdp_synapse,
-    &lyra__stdp_nn_symm_synapse,
-    &lyra__stdp_nn_pre_centered_synapse,
-    &lyra__stdp_nn_restr_synapse,
-    &lyra__stdp_triplet_synapse,
-    &lyra__vogels_sprekeler_synapse,
-    &lyra__tsodyks_synapse,
+    &lyra__static_synapse,           &lyra__stdp_synapse,
+    &lyra__stdp_nn_symm_synapse,     &lyra__stdp_nn_pre_centered_synapse,
+    &lyra__stdp_nn_restr_synapse,    &lyra__stdp_triplet_synapse,
+    &lyra__vogels_sprekeler_synapse, &lyra__tsodyks_synapse,
     &lyra__tsodyks2_synapse,
 };
 #define N_SYNAPSE (sizeof synapse_models / sizeof synapse_models[0])

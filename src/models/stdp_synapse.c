@@ -38,17 +38,16 @@ static int validate(const double *p, char *err) {
                       p[STDP_KPLUS]);
   for (int i = STDP_LAMBDA; i <= STDP_MU_MINUS; i++)
     if (!isfinite(p[i]))
-      return lyra__errf(err, LYRA_EINVAL, "%s must be finite",
-                        params[i].name);
+      return lyra__errf(err, LYRA_EINVAL, "%s must be finite", params[i].name);
   return 0;
 }
 
 #define STDP_EQUATIONS                                                         \
-  "pre spike at t (after delay-free arrival), post spikes reach the "        \
-  "synapse after the dendritic delay d (the whole delay, as in NEST).\n"     \
-  "potentiation per post spike: w/Wmax += lambda (1 - w/Wmax)^mu_plus "      \
-  "K+(t_post + d), capped at Wmax\n"                                         \
-  "depression per pre spike: w/Wmax -= alpha lambda (w/Wmax)^mu_minus "     \
+  "pre spike at t (after delay-free arrival), post spikes reach the "          \
+  "synapse after the dendritic delay d (the whole delay, as in NEST).\n"       \
+  "potentiation per post spike: w/Wmax += lambda (1 - w/Wmax)^mu_plus "        \
+  "K+(t_post + d), capped at Wmax\n"                                           \
+  "depression per pre spike: w/Wmax -= alpha lambda (w/Wmax)^mu_minus "        \
   "K-(t_pre - d), floored at 0\n"
 
 const lyra__synapse_desc lyra__stdp_synapse = {

@@ -39,8 +39,7 @@ static int validate(const double *p, char *err) {
   if (!isfinite(p[TRIP_WMAX]))
     return lyra__errf(err, LYRA_EINVAL, "Wmax must be finite");
   if (!(p[TRIP_KPLUS] >= 0) || !(p[TRIP_KPLUS_TRIPLET] >= 0))
-    return lyra__errf(err, LYRA_EINVAL,
-                      "Kplus and Kplus_triplet must be >= 0");
+    return lyra__errf(err, LYRA_EINVAL, "Kplus and Kplus_triplet must be >= 0");
   return 0;
 }
 

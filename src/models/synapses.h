@@ -26,14 +26,14 @@
 
 enum lyra__syn_kind {
   LYRA__SYN_STATIC = 0,
-  LYRA__SYN_STDP,           /* pair-based, all-to-all, Guetig et al. 2003 */
-  LYRA__SYN_STDP_NN_SYMM,   /* nearest neighbour, symmetric */
-  LYRA__SYN_STDP_NN_PRE,    /* nearest neighbour, presynaptic-centred */
-  LYRA__SYN_STDP_NN_RESTR,  /* nearest neighbour, restricted symmetric */
-  LYRA__SYN_STDP_TRIPLET,   /* Pfister & Gerstner 2006 */
-  LYRA__SYN_VOGELS,         /* Vogels et al. 2011, inhibitory */
-  LYRA__SYN_TSODYKS,        /* Tsodyks et al. 2000, with tau_psc */
-  LYRA__SYN_TSODYKS2,       /* Tsodyks-Markram, u and x only */
+  LYRA__SYN_STDP,          /* pair-based, all-to-all, Guetig et al. 2003 */
+  LYRA__SYN_STDP_NN_SYMM,  /* nearest neighbour, symmetric */
+  LYRA__SYN_STDP_NN_PRE,   /* nearest neighbour, presynaptic-centred */
+  LYRA__SYN_STDP_NN_RESTR, /* nearest neighbour, restricted symmetric */
+  LYRA__SYN_STDP_TRIPLET,  /* Pfister & Gerstner 2006 */
+  LYRA__SYN_VOGELS,        /* Vogels et al. 2011, inhibitory */
+  LYRA__SYN_TSODYKS,       /* Tsodyks et al. 2000, with tau_psc */
+  LYRA__SYN_TSODYKS2,      /* Tsodyks-Markram, u and x only */
   LYRA__SYN_KINDS
 };
 
@@ -137,9 +137,9 @@ static inline double lyra__gw_pow(double x, double mu) {
 static inline double lyra__stdp_facilitate(const double *p, double w,
                                            double kplus) {
   double wmax = p[STDP_WMAX];
-  double norm = w / wmax +
-                p[STDP_LAMBDA] * lyra__gw_pow(1.0 - w / wmax, p[STDP_MU_PLUS]) *
-                    kplus;
+  double norm = w / wmax + p[STDP_LAMBDA] *
+                               lyra__gw_pow(1.0 - w / wmax, p[STDP_MU_PLUS]) *
+                               kplus;
   return norm < 1.0 ? norm * wmax : wmax;
 }
 
@@ -163,8 +163,7 @@ static inline double lyra__triplet_facilitate(const double *p, double w,
 
 static inline double lyra__triplet_depress(const double *p, double w,
                                            double kminus, double kx) {
-  double nw =
-      fabs(w) - kminus * (p[TRIP_AMINUS] + p[TRIP_AMINUS_TRIPLET] * kx);
+  double nw = fabs(w) - kminus * (p[TRIP_AMINUS] + p[TRIP_AMINUS_TRIPLET] * kx);
   return copysign(nw > 0.0 ? nw : 0.0, w);
 }
 

@@ -93,8 +93,8 @@ double lyra__tsodyks_spike(const double *p, double *s, double h) {
   double tau_psc = p[TSO_TAU_PSC], tau_rec = p[TSO_TAU_REC];
   double puu = p[TSO_TAU_FAC] == 0.0 ? 0.0 : exp(-h / p[TSO_TAU_FAC]);
   double pyy = exp(-h / tau_psc), pzz = exp(-h / tau_rec);
-  double pxy = ((pzz - 1.0) * tau_rec - (pyy - 1.0) * tau_psc) /
-               (tau_psc - tau_rec);
+  double pxy =
+      ((pzz - 1.0) * tau_rec - (pyy - 1.0) * tau_psc) / (tau_psc - tau_rec);
   double pxz = 1.0 - pzz;
   double x = s[0], y = s[1], u = s[2];
   double z = 1.0 - x - y;

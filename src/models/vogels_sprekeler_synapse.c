@@ -19,8 +19,7 @@ static int validate(const double *p, char *err) {
   if (!(p[VS_TAU] > 0) || !isfinite(p[VS_TAU]))
     return lyra__errf(err, LYRA_EINVAL, "tau must be > 0 ms, got %g",
                       p[VS_TAU]);
-  if (!isfinite(p[VS_ETA]) || !isfinite(p[VS_ALPHA]) ||
-      !isfinite(p[VS_WMAX]))
+  if (!isfinite(p[VS_ETA]) || !isfinite(p[VS_ALPHA]) || !isfinite(p[VS_WMAX]))
     return lyra__errf(err, LYRA_EINVAL, "eta, alpha and Wmax must be finite");
   if (!(p[VS_KPLUS] >= 0))
     return lyra__errf(err, LYRA_EINVAL, "Kplus must be >= 0, got %g",

@@ -105,7 +105,7 @@ void lyra__put_f64(unsigned char *b, double x) {
 }
 
 int lyra__write_bin_header(lyra__outfile *o, const char *magic,
-                            const char *text) {
+                           const char *text) {
   unsigned char head[20];
   uint32_t len = (uint32_t)strlen(text);
   memcpy(head, magic, 8);

@@ -155,12 +155,10 @@ static void describe_store(const lyra_network *net, const lyra__store *st,
   snprintf(buf, cap,
            "lyra_version: %s\nprojection: %s\nsynapse_model: %s\n"
            "source: %s\ntarget: %s\nsource_first_id: %" PRIu32
-           "\ntarget_first_id: %" PRIu32 "\ndt_ms: %.17g\nseed: %" PRIu64
-           "\n",
-           LYRA_VERSION_STRING, st->name,
-           lyra__synapse_kind_name(st->kind), net->pop_names[st->src_pop],
-           net->pop_names[st->tgt_pop], st->src0 + 1, st->tgt0 + 1, net->dt,
-           net->seed);
+           "\ntarget_first_id: %" PRIu32 "\ndt_ms: %.17g\nseed: %" PRIu64 "\n",
+           LYRA_VERSION_STRING, st->name, lyra__synapse_kind_name(st->kind),
+           net->pop_names[st->src_pop], net->pop_names[st->tgt_pop],
+           st->src0 + 1, st->tgt0 + 1, net->dt, net->seed);
 }
 
 static int write_weight_headers(lyra_network *net, lyra__weight_rec *r,
@@ -174,10 +172,9 @@ static int write_weight_headers(lyra_network *net, lyra__weight_rec *r,
     char *head = lyra__malloc(cap);
     if (!head)
       return lyra__errf(err, LYRA_ENOMEM, "out of memory");
-    int at = snprintf(head, cap,
-                      "format: lyra-weights 1\n%ssynapses: %" PRIu64
-                      "\npairs:",
-                      desc, r->n);
+    int at = snprintf(
+        head, cap,
+        "format: lyra-weights 1\n%ssynapses: %" PRIu64 "\npairs:", desc, r->n);
     for (uint64_t k = 0; k < r->n; k++)
       at += snprintf(head + at, cap - (size_t)at, " %" PRIu32 ":%" PRIu32,
                      st->src0 + r->src[k] + 1, st->tgt0 + r->tgt[k] + 1);
@@ -197,8 +194,8 @@ static int write_weight_headers(lyra_network *net, lyra__weight_rec *r,
       fprintf(r->text.f,
               "# lyra %s: projection %s (%s), ids 1-based global, dt %g ms, "
               "time in ms\nsender\treceiver\ttime_ms\tweight\n",
-              LYRA_VERSION_STRING, st->name,
-              lyra__synapse_kind_name(st->kind), net->dt);
+              LYRA_VERSION_STRING, st->name, lyra__synapse_kind_name(st->kind),
+              net->dt);
   }
   return rc;
 }
@@ -236,7 +233,8 @@ void lyra__weights_sample(lyra_network *net, int tid, int64_t t0, int64_t t1,
     if (t1 / r->interval == t0 / r->interval)
       continue;
     lyra__store *st = &net->stores[r->store];
-    uint64_t lo = lyra__store_first(st, tid), hi = lyra__store_first(st, tid + 1);
+    uint64_t lo = lyra__store_first(st, tid),
+             hi = lyra__store_first(st, tid + 1);
     for (uint64_t k = 0; k < r->n; k++)
       if (k == 0 || r->src[k] != r->src[k - 1])
         lyra__store_catch_up_source(net, st, tid, r->src[k], t1);
@@ -280,8 +278,7 @@ int lyra__weights_write(lyra_network *net, int par) {
     r->stamp[par] = -1;
     if ((r->bin.f && ferror(r->bin.f)) || (r->text.f && ferror(r->text.f)))
       return lyra__network_error(net, LYRA_EIO, "%s: write failed",
-                                 r->bin.f ? r->bin.tmp_path
-                                          : r->text.tmp_path);
+                                 r->bin.f ? r->bin.tmp_path : r->text.tmp_path);
   }
   return 0;
 }
@@ -314,8 +311,8 @@ static int dump_store(lyra_network *net, const lyra__store *st, char *err) {
       fprintf(text.f,
               "# lyra %s: projection %s (%s), ids 1-based global, at t = "
               "%g ms\nsource\ttarget\tweight\tdelay_ms\n",
-              LYRA_VERSION_STRING, st->name,
-              lyra__synapse_kind_name(st->kind), (double)net->step * net->dt);
+              LYRA_VERSION_STRING, st->name, lyra__synapse_kind_name(st->kind),
+              (double)net->step * net->dt);
   }
   for (uint64_t k = 0; !rc && k < n; k++) {
     uint32_t a = st->src0 + v[k].src + 1, b = st->tgt0 + v[k].tgt + 1;

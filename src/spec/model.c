@@ -439,8 +439,9 @@ int lyra_model_add_projection(lyra_model *m, const lyra_projection_spec *s,
   int rc;
   if (!s)
     return lyra__model_error(m, LYRA_EINVAL, "no projection given");
-  if ((rc = lyra__check_pop(m, s->source)) || (rc = lyra__check_pop(m, s->target)) ||
-      (rc = check_rule(m, s)) || (rc = check_dist(m, &s->weight, "weight")) ||
+  if ((rc = lyra__check_pop(m, s->source)) ||
+      (rc = lyra__check_pop(m, s->target)) || (rc = check_rule(m, s)) ||
+      (rc = check_dist(m, &s->weight, "weight")) ||
       (rc = check_delay(m, &s->delay)))
     return rc;
   if (s->receptor < LYRA_RECEPTOR_AUTO || s->receptor > LYRA_RECEPTOR_IN)

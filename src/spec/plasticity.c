@@ -45,8 +45,7 @@ static void default_name(const lyra_model *m, const lyra_projection_spec *s,
 int lyra__add_projection_ext(lyra_model *m, const lyra_projection_spec *s) {
   if (lyra__grow((void **)&m->projs, &m->cap_projs, m->n_projs,
                  sizeof *m->projs) ||
-      lyra__grow((void **)&m->pext, &m->cap_pext, m->n_projs,
-                 sizeof *m->pext))
+      lyra__grow((void **)&m->pext, &m->cap_pext, m->n_projs, sizeof *m->pext))
     return LYRA_ENOMEM;
   lyra__proj_ext *e = &m->pext[m->n_projs];
   memset(e, 0, sizeof *e);
@@ -145,9 +144,8 @@ static int check_scaling(lyra_model *m, const lyra_scaling_spec *s) {
     return lyra__model_error(m, LYRA_EINVAL,
                              "scaling tau must be > 0 ms, got %g", s->tau);
   if (!(s->gain >= 0) || !isfinite(s->gain))
-    return lyra__model_error(m, LYRA_EINVAL,
-                             "scaling gain must be >= 0 /(Hz s), got %g",
-                             s->gain);
+    return lyra__model_error(
+        m, LYRA_EINVAL, "scaling gain must be >= 0 /(Hz s), got %g", s->gain);
   return 0;
 }
 
@@ -185,8 +183,7 @@ int lyra__validate_plasticity(lyra_model *m) {
   for (int i = 0; i < m->n_projs; i++) {
     const lyra__proj_ext *e = &m->pext[i];
     int rc;
-    if (e->synapse->validate &&
-        (rc = e->synapse->validate(e->params, err)))
+    if (e->synapse->validate && (rc = e->synapse->validate(e->params, err)))
       return lyra__model_error(m, rc, "projection '%s' (%s): %s", e->name,
                                e->synapse->info.name, err);
     if ((rc = check_scaling(m, &e->scaling)))
@@ -208,8 +205,8 @@ static int cmp_u32(const void *a, const void *b) {
 }
 
 /* Copies a sorted list of population-local indices (NULL if n is 0). */
-static int copy_ids(lyra_model *m, const uint32_t *ids, size_t n,
-                    uint32_t size, const char *pop, uint32_t **out) {
+static int copy_ids(lyra_model *m, const uint32_t *ids, size_t n, uint32_t size,
+                    const char *pop, uint32_t **out) {
   *out = NULL;
   if (n == 0 || !ids)
     return 0;

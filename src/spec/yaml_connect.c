@@ -79,8 +79,8 @@ static int connect_spec(lyra__yctx *c, const yaml_node_t *n,
 /* weight, delay and receptor of a synapse; wunit is the weight's unit. */
 static int synapse_spec(lyra__yctx *c, const yaml_node_t *n, const char *wunit,
                         lyra_projection_spec *s) {
-  static const char *const keys[] = {"weight", "delay",   "receptor",
-                                     "model",  "params", "scaling", NULL};
+  static const char *const keys[] = {"weight", "delay",   "receptor", "model",
+                                     "params", "scaling", NULL};
   yaml_node_t *v;
   int w = 0;
   if (!n || lyra__yaml_is_null(n))
@@ -163,8 +163,7 @@ static int projection(lyra__yctx *c, const yaml_node_t *item) {
     return lyra__yaml_fail(c, nn, LYRA_EPARSE,
                            "expected one source and one target for a named "
                            "projection, found %zu pairs",
-                           lyra__yaml_list_len(src) *
-                               lyra__yaml_list_len(tgt));
+                           lyra__yaml_list_len(src) * lyra__yaml_list_len(tgt));
   for (size_t i = 0; i < lyra__yaml_list_len(src); i++)
     for (size_t j = 0; j < lyra__yaml_list_len(tgt); j++) {
       lyra__yaml_pop(c, lyra__yaml_list_at(c, src, i), &s.source);

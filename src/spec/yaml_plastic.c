@@ -34,8 +34,8 @@ static int synapse_params(lyra__yctx *c, const yaml_node_t *n, int proj,
     }
     const char *unit = info->params[i].unit;
     double x;
-    if (lyra__yaml_quantity(c, v, strcmp(unit, LYRA__UNIT_WEIGHT) ? unit : wunit,
-                            &x))
+    if (lyra__yaml_quantity(c, v,
+                            strcmp(unit, LYRA__UNIT_WEIGHT) ? unit : wunit, &x))
       return c->code;
     int rc = lyra_model_set_synapse_param(c->m, proj, name, x);
     if (rc)
@@ -96,8 +96,9 @@ int lyra__yaml_scaling(lyra__yctx *c, const yaml_node_t *n, const char *wunit,
       lyra__yaml_word(c, mn, "a scaling mode", modes, 2, &mode))
     return c->code;
   s->mode = mode ? LYRA_SCALING_NORMALIZE : LYRA_SCALING_RATE;
-  if (lyra__yaml_check_map(c, n, mode ? "'scaling' with mode normalize"
-                                      : "'scaling' with mode rate",
+  if (lyra__yaml_check_map(c, n,
+                           mode ? "'scaling' with mode normalize"
+                                : "'scaling' with mode rate",
                            mode ? norm_keys : rate_keys))
     return c->code;
   if ((v = lyra__yaml_get(c, n, "interval", NULL)) &&

@@ -183,9 +183,8 @@ static int neuron_model(lyra__yctx *c, const yaml_node_t *v,
 
 static int population(lyra__yctx *c, const yaml_node_t *k,
                       const yaml_node_t *v) {
-  static const char *const keys[] = {"model",          "size",    "params",
-                                     "initial",        "scaling", "reference_rate",
-                                     NULL};
+  static const char *const keys[] = {
+      "model", "size", "params", "initial", "scaling", "reference_rate", NULL};
   const char *name = (const char *)k->data.scalar.value;
   const lyra_model_info *info = NULL;
   char what[128], q[64];
@@ -393,8 +392,8 @@ static int state_recorder(lyra__yctx *c, const yaml_node_t *n) {
   return 0;
 }
 
-static int projection_ref(lyra__yctx *c, const yaml_node_t *n,
-                          const char *what, int *proj) {
+static int projection_ref(lyra__yctx *c, const yaml_node_t *n, const char *what,
+                          int *proj) {
   yaml_node_t *v;
   const char *name;
   if (lyra__yaml_require(c, n, "projection", NULL, what, &v) ||
@@ -404,8 +403,7 @@ static int projection_ref(lyra__yctx *c, const yaml_node_t *n,
   if (*proj < 0) {
     char q[64], list[512] = "";
     for (int i = 0; i < lyra_model_projection_count(c->m); i++)
-      lyra__yaml_append(list, sizeof list,
-                        lyra_model_projection_name(c->m, i));
+      lyra__yaml_append(list, sizeof list, lyra_model_projection_name(c->m, i));
     lyra__quote_text(q, sizeof q, name, strlen(name));
     return lyra__yaml_fail(c, v, LYRA_ENOTFOUND,
                            "expected a projection name (one of: %s), found %s",
@@ -427,9 +425,8 @@ static int optional_neurons(lyra__yctx *c, const yaml_node_t *n,
 }
 
 static int weight_recorder(lyra__yctx *c, const yaml_node_t *n) {
-  static const char *const keys[] = {"type",     "projection", "sources",
-                                     "targets",  "interval",   "format",
-                                     NULL};
+  static const char *const keys[] = {
+      "type", "projection", "sources", "targets", "interval", "format", NULL};
   const char *what = "a weight recorder";
   uint32_t *src = NULL, *tgt = NULL;
   size_t ns = 0, nt = 0;
@@ -469,8 +466,7 @@ static int synapse_dump(lyra__yctx *c, const yaml_node_t *n) {
 }
 
 int lyra__yaml_recorders(lyra__yctx *c, const yaml_node_t *n) {
-  static const char *const types[] = {"spikes", "state", "weights",
-                                      "synapses"};
+  static const char *const types[] = {"spikes", "state", "weights", "synapses"};
   typedef int (*recorder_fn)(lyra__yctx *, const yaml_node_t *);
   static const recorder_fn parse[] = {spike_recorder, state_recorder,
                                       weight_recorder, synapse_dump};

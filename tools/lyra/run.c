@@ -200,6 +200,9 @@ static void print_timing(lyra_network *net) {
          in.sim_s > 0 ? (double)in.events / in.sim_s : 0.0);
   printf("  bytes per synapse %25s %8.2f\n", "",
          in.synapses ? (double)in.bytes_synapses / (double)in.synapses : 0.0);
+  if (in.plastic_synapses)
+    printf("  bytes per plastic synapse %17s %8.2f\n", "",
+           (double)in.bytes_plastic / (double)in.plastic_synapses);
   printf("  memory allocated %26s %8.1f MB\n", "", in.bytes_total / 1e6);
 }
 
