@@ -142,6 +142,11 @@ static int projection_extras(lyra__yctx *c, const yaml_node_t *item,
     if ((rc = lyra_model_set_projection_scaling(c->m, proj, &sc)))
       return lyra__yaml_api_fail(c, v, rc);
   }
+  /* Synapse parameter constraints are otherwise checked only with the
+   * whole model; the projections before this one passed already. */
+  if ((rc = lyra_model_validate(c->m)))
+    return lyra__yaml_api_fail(
+        c, (v = lyra__yaml_get(c, sn, "params", NULL)) ? v : item, rc);
   return 0;
 }
 
