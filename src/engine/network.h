@@ -71,7 +71,8 @@ typedef struct lyra__thread {
   uint32_t *seg[2];  /* [slice * n_pops + 1] segment starts */
   uint32_t *scratch; /* local indices of one step */
   uint64_t events;
-  int rc; /* a failure in the update phase, seen by thread 0 */
+  int rc[2]; /* a failure in the update phase of a slice of that parity,
+                seen by thread 0 after the slice's barrier */
 } lyra__thread;
 
 /* An output file written under a temporary name, renamed when complete. */

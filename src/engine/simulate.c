@@ -55,8 +55,11 @@ static void step_population(lyra_network *net, lyra__thread *th, int tid,
     lyra__devices_inject(net, pop, s, in, lo, hi, tid);
   lyra__spike_out out = {th->scratch, 0};
   p->model->update(p, lo, hi, in, &out);
-  if (out.count && (net->n_stores || net->n_scalers) && !th->rc)
-    th->rc = lyra__stores_post_spikes(net, pop, s, out.idx, out.count);
+  if (out.count && (net->n_stores || net->n_scalers)) {
+    int rc = lyra__stores_post_spikes(net, pop, s, out.idx, out.count);
+    if (rc)
+      th->rc[par] = rc;
+  }
   uint32_t *gid = th->gid[par] + *count;
   for (uint32_t k = 0; k < out.count; k++) {
     gid[k] = p->gid0 + out.idx[k];
@@ -166,8 +169,8 @@ static void finish_slice(sim_ctx *c, int64_t t0, int64_t t1, int par) {
          (size_t)(t1 - t0) * (size_t)net->n_pops * sizeof *net->step_counts);
   for_each_segment(net, t0, t1, par, record_segment, &r);
   for (int t = 0; !r.rc && t < net->n_threads; t++)
-    if (net->threads[t].rc)
-      r.rc = lyra__network_error(net, net->threads[t].rc,
+    if (net->threads[t].rc[par])
+      r.rc = lyra__network_error(net, net->threads[t].rc[par],
                                  "out of memory for spike histories");
   if (!r.rc)
     r.rc = lyra__write_state(net, t0, t1, par);

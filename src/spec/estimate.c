@@ -4,6 +4,7 @@
  */
 #include "lyra_internal.h"
 #include "models/models.h"
+#include "models/synapses.h"
 
 #include <math.h>
 
@@ -64,8 +65,16 @@ int lyra_model_estimate(lyra_model *m, lyra_estimate *out) {
     /* state arrays, refractory counter, statistics (4+8+8+8) */
     state += n * (8.0 * lyra__model_n_state(d) + 4 + 28);
   }
+  double wide = 0; /* extra bytes of projections kept on their own */
   for (int i = 0; i < m->n_projs; i++) {
-    syn += expected_synapses(m, &m->projs[i]);
+    double k = expected_synapses(m, &m->projs[i]);
+    syn += k;
+    if (lyra__proj_is_separate(m, i)) /* a double weight, maybe a trace */
+      wide +=
+          k *
+          (4.0 + (m->pext[i].synapse->kind == LYRA__SYN_STDP_NN_PRE     ? 8.0
+                  : m->pext[i].synapse->kind == LYRA__SYN_STDP_NN_RESTR ? 1.0
+                                                                        : 0.0));
     double hi = max_delay_steps(&m->projs[i].delay, m->dt);
     dmax = fmax(dmax, hi);
     dmin = fmin(dmin, m->projs[i].delay.kind == LYRA_DIST_CONSTANT ? hi : 1.0);
@@ -78,8 +87,8 @@ int lyra_model_estimate(lyra_model *m, lyra_estimate *out) {
     dmin = 10;
   /* Connectivity peaks during construction: channel, weight and a 2-byte
    * delay per synapse, row offsets and a cursor per neuron. */
-  double csr = 8.0 * syn + 16.0 * neurons;
-  double csr_build = 10.0 * syn + 24.0 * neurons;
+  double csr = 8.0 * syn + 16.0 * neurons + wide;
+  double csr_build = 10.0 * syn + 24.0 * neurons + wide;
   double ring = (dmax + dmin + 1) * chans * 8.0;
   out->neurons = (uint64_t)neurons;
   out->synapses = syn;
