@@ -719,3 +719,122 @@ TEST(validation_song_miller_abbott) {
   free(s);
   lyra_network_destroy(net);
 }
+
+/* ---- the STDP window -------------------------------------------------------
+ */
+
+/* One pre and one post spike at a controlled lag, through additive
+ * stdp_synapse (mu = 0) with delay 1 ms, as in NEST's STDP window figure:
+ * with s = t_post + delay - t_pre the lag at the synapse, the weight
+ * changes by lambda Wmax exp(-s/tau_plus) for s > 0 and by -alpha lambda
+ * Wmax exp(s/tau_minus) for s < 0, and not at all for s = 0 (NEST drops
+ * the coincident pair). Closed form, tolerance 1e-9 relative. */
+TEST(plastic_stdp_window) {
+  const double wmax = 2.0, w0 = 1.0, lambda = 0.1, alpha = 1.1;
+  int printed = 0;
+  for (int lag = -40; lag <= 40; lag += 4) {
+    char text[2048], dir[512], err[1024];
+    double t_pre = 100.0, t_post = 100.0 + lag - 1.0; /* s = lag */
+    snprintf(dir, sizeof dir, "%s/window", test_tmpdir());
+    snprintf(text, sizeof text,
+             "run: {dt: 0.1 ms, seed: 1, threads: 1, output: '%s'}\n"
+             "populations:\n"
+             "  pre: {model: iaf_psc_delta, size: 1}\n"
+             "  post: {model: iaf_psc_delta, size: 1}\n"
+             "projections:\n"
+             "  - {source: pre, target: post, synapse: {model: stdp_synapse, "
+             "weight: %g mV, delay: 1 ms, params: {lambda: %g, alpha: %g, "
+             "mu_plus: 0, mu_minus: 0, Wmax: %g mV}}}\n"
+             "devices:\n"
+             "  - {model: spike_generator, spike_times: [%g ms], targets: pre, "
+             "synapse: {weight: 50 mV, delay: 0.1 ms}}\n"
+             "  - {model: spike_generator, spike_times: [%g ms], targets: "
+             "post, synapse: {weight: 50 mV, delay: 0.1 ms}}\n"
+             "recorders:\n"
+             "  - {type: spikes, format: binary}\n",
+             dir, w0, lambda, alpha, wmax, t_pre - 0.1, t_post - 0.1);
+    lyra_model *m = NULL;
+    lyra_network *net = NULL;
+    CHECK_EQ_INT(lyra_model_create(&m), 0);
+    if (lyra_model_load_string(m, text, strlen(text), "window.yaml"))
+      test_fail(__FILE__, __LINE__, "%s", lyra_model_errmsg(m));
+    if (lyra_network_create(&net, m, err, sizeof err))
+      test_fail(__FILE__, __LINE__, "%s", err);
+    lyra_model_destroy(m);
+    CHECK_EQ_INT(lyra_network_simulate(net, 200.0, NULL, NULL), 0);
+    CHECK_EQ_INT(lyra_network_finish(net), 0);
+    lyra_spikes *ps = read_spikes(dir, "pre"), *qs = read_spikes(dir, "post");
+    CHECK_EQ_INT(ps->n, 1);
+    CHECK_EQ_INT(qs->n, 1);
+    double s = qs->steps[0] * qs->dt_ms + 1.0 - ps->steps[0] * ps->dt_ms;
+    CHECK_NEAR(s, (double)lag, 1e-9); /* the spikes came where planned */
+    int64_t n;
+    lyra_synapse *syn = synapses(net, 0, &n);
+    double dw = syn[0].weight - w0;
+    double want = s > 1e-9    ? lambda * wmax * exp(-s / 20.0)
+                  : s < -1e-9 ? -alpha * lambda * wmax * exp(s / 20.0)
+                              : 0.0;
+    CHECK_REL(dw, want, 1e-9, 1e-12);
+    if (!printed++)
+      printf("  STDP window (additive, lambda %g, alpha %g, Wmax %g mV):\n",
+             lambda, alpha, wmax);
+    printf("    s = %+5.1f ms  dw = %+.6f mV\n", s, dw);
+    free(syn);
+    lyra_spikes_free(ps);
+    lyra_spikes_free(qs);
+    lyra_network_destroy(net);
+  }
+}
+
+/* Scaling declared on a population normalises all its excitatory inputs
+ * together: two excitatory projections (one plastic) sum to the total per
+ * neuron, the inhibitory one is untouched. */
+TEST(plastic_scaling_population_normalize) {
+  char dir[512], text[4096], err[1024];
+  snprintf(dir, sizeof dir, "%s/popscale", test_tmpdir());
+  snprintf(
+      text, sizeof text,
+      "run: {dt: 0.1 ms, seed: 9, threads: 2, output: '%s'}\n"
+      "populations:\n"
+      "  a: {model: iaf_psc_delta, size: 40}\n"
+      "  b: {model: iaf_psc_delta, size: 40}\n"
+      "  post: {model: iaf_psc_delta, size: 20, scaling: {mode: normalize, "
+      "total: 12 mV, interval: 20 ms}}\n"
+      "projections:\n"
+      "  - {source: a, target: post, connect: {rule: fixed_indegree, "
+      "indegree: 10}, synapse: {weight: 0.5 mV, model: stdp_synapse, "
+      "params: {Wmax: 5 mV}}}\n"
+      "  - {source: b, target: post, connect: {rule: fixed_indegree, "
+      "indegree: 10}, synapse: {weight: {distribution: uniform, low: 0.1 mV, "
+      "high: 1 mV}}}\n"
+      "  - {source: b, target: post, connect: {rule: fixed_indegree, "
+      "indegree: 5}, synapse: {weight: -1 mV}}\n"
+      "devices:\n"
+      "  - {model: poisson_generator, params: {rate: 20 Hz}, targets: [a, b, "
+      "post], synapse: {weight: 30 mV}}\n",
+      dir);
+  lyra_model *m = NULL;
+  lyra_network *net = NULL;
+  CHECK_EQ_INT(lyra_model_create(&m), 0);
+  if (lyra_model_load_string(m, text, strlen(text), "popscale.yaml"))
+    test_fail(__FILE__, __LINE__, "%s", lyra_model_errmsg(m));
+  if (lyra_network_create(&net, m, err, sizeof err))
+    test_fail(__FILE__, __LINE__, "%s", err);
+  lyra_model_destroy(m);
+  CHECK_EQ_INT(lyra_network_simulate(net, 400.0, NULL, NULL), 0);
+  double sum[20] = {0};
+  for (int p = 0; p < 3; p++) {
+    int64_t n;
+    lyra_synapse *s = synapses(net, p, &n);
+    for (int64_t i = 0; i < n; i++) {
+      if (p < 2)
+        sum[s[i].target] += s[i].weight;
+      else
+        CHECK(s[i].weight == -1.0); /* inhibitory: not scaled */
+    }
+    free(s);
+  }
+  for (int j = 0; j < 20; j++)
+    CHECK_REL(sum[j], 12.0, 1e-9, 0);
+  lyra_network_destroy(net);
+}
