@@ -48,6 +48,10 @@ double lyra__now(void);
 
 /* ---- spec/units.c -------------------------------------------------- */
 
+/* Catalogue unit of parameters given in the target's weight unit (a
+ * synapse's Wmax). */
+#define LYRA__UNIT_WEIGHT "weight"
+
 /* Parses "20 ms", "-0.5 mV", "8 Hz", "1e3 pA" and converts to the unit
  * `unit` (a catalogue unit: "ms", "mV", "pA", "pF", "nS", "Hz", or "" for
  * a plain number). Returns 0, LYRA_EUNIT (missing or incompatible unit;
@@ -155,6 +159,10 @@ void lyra__model_clear(lyra_model *m);
 int lyra__grow(void **arr, int *cap, int n, size_t size);
 /* 1..63 characters of [A-Za-z0-9_.-]. */
 int lyra__valid_name(const char *s);
+/* Sets parameter `param` of catalogue entry info in params (ENOTFOUND
+ * for an unknown name, EINVAL for NaN), with the message in m. */
+int lyra__set_catalogue_param(lyra_model *m, const lyra_model_info *info,
+                              double *params, const char *param, double value);
 /* LYRA_EINVAL with a message unless pop is a population index. */
 int lyra__check_pop(lyra_model *m, int pop);
 /* LYRA_EINVAL with a message unless formats is a non-empty LYRA_FORMAT_*

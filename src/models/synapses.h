@@ -37,9 +37,6 @@ enum lyra__syn_kind {
   LYRA__SYN_KINDS
 };
 
-/* Unit of parameters in the target's weight unit (Wmax). */
-#define LYRA__UNIT_WEIGHT "weight"
-
 typedef struct lyra__synapse_desc {
   lyra_model_info info; /* kind "synapse" */
   int kind;             /* LYRA__SYN_* */

@@ -226,12 +226,8 @@ int lyra_model_add_population(lyra_model *m, const char *name,
   return 0;
 }
 
-int lyra_model_set_param(lyra_model *m, int pop, const char *param,
-                         double value) {
-  int rc = lyra__check_pop(m, pop);
-  if (rc)
-    return rc;
-  const lyra_model_info *info = &m->pops[pop].model->info;
+int lyra__set_catalogue_param(lyra_model *m, const lyra_model_info *info,
+                              double *params, const char *param, double value) {
   int k = param ? lyra__param_index(info, param) : -1;
   if (k < 0)
     return lyra__model_error(m, LYRA_ENOTFOUND,
@@ -240,8 +236,17 @@ int lyra_model_set_param(lyra_model *m, int pop, const char *param,
   if (isnan(value))
     return lyra__model_error(m, LYRA_EINVAL, "%s: %s is NaN", info->name,
                              param);
-  m->pops[pop].params[k] = value;
+  params[k] = value;
   return 0;
+}
+
+int lyra_model_set_param(lyra_model *m, int pop, const char *param,
+                         double value) {
+  int rc = lyra__check_pop(m, pop);
+  if (rc)
+    return rc;
+  return lyra__set_catalogue_param(m, &m->pops[pop].model->info,
+                                   m->pops[pop].params, param, value);
 }
 
 static int check_dist(lyra_model *m, const lyra_dist *d, const char *what) {

@@ -91,17 +91,8 @@ int lyra_model_set_synapse_param(lyra_model *m, int proj, const char *param,
   int rc = check_proj(m, proj);
   if (rc)
     return rc;
-  const lyra_model_info *info = &m->pext[proj].synapse->info;
-  int k = param ? lyra__param_index(info, param) : -1;
-  if (k < 0)
-    return lyra__model_error(m, LYRA_ENOTFOUND,
-                             "%s has no parameter '%s' (see 'lyra models %s')",
-                             info->name, param ? param : "(null)", info->name);
-  if (isnan(value))
-    return lyra__model_error(m, LYRA_EINVAL, "%s: %s is NaN", info->name,
-                             param);
-  m->pext[proj].params[k] = value;
-  return 0;
+  return lyra__set_catalogue_param(m, &m->pext[proj].synapse->info,
+                                   m->pext[proj].params, param, value);
 }
 
 /* ---- synaptic scaling ------------------------------------------------ */

@@ -223,40 +223,6 @@ static int device_model(lyra__yctx *c, const yaml_node_t *v,
                          list, q, kind);
 }
 
-static int device_params(lyra__yctx *c, const yaml_node_t *n, int dev,
-                         const lyra_model_info *info) {
-  char what[96], names[512] = "", q[64];
-  snprintf(what, sizeof what, "the params of a %s", info->name);
-  if (lyra__yaml_is_null(n))
-    return 0;
-  if (lyra__yaml_check_map(c, n, what, NULL))
-    return c->code;
-  for (const yaml_node_pair_t *p = n->data.mapping.pairs.start;
-       p < n->data.mapping.pairs.top; p++) {
-    yaml_node_t *k = lyra__yaml_node(c, p->key);
-    yaml_node_t *v = lyra__yaml_node(c, p->value);
-    const char *name = (const char *)k->data.scalar.value;
-    size_t i = 0;
-    while (i < info->n_params && strcmp(info->params[i].name, name))
-      i++;
-    if (i == info->n_params) {
-      for (i = 0; i < info->n_params; i++)
-        lyra__yaml_append(names, sizeof names, info->params[i].name);
-      return lyra__yaml_fail(c, k, LYRA_ENOTFOUND,
-                             "unknown parameter %s of %s; expected one of: %s",
-                             lyra__yaml_describe(k, q, sizeof q), info->name,
-                             names);
-    }
-    double x;
-    if (lyra__yaml_quantity(c, v, info->params[i].unit, &x))
-      return c->code;
-    int rc = lyra_model_set_device_param(c->m, dev, name, x);
-    if (rc)
-      return lyra__yaml_api_fail(c, v, rc);
-  }
-  return 0;
-}
-
 static int spike_times(lyra__yctx *c, const yaml_node_t *n, int dev) {
   size_t count = lyra__yaml_list_len(n);
   char buf[64];
@@ -334,8 +300,9 @@ static int device(lyra__yctx *c, const yaml_node_t *item) {
     return c->code;
   if ((rc = lyra_model_add_device(c->m, info->name, &dev)))
     return lyra__yaml_api_fail(c, mn, rc);
+  snprintf(what, sizeof what, "the params of a %s", info->name);
   if ((x = lyra__yaml_get(c, item, "params", NULL)) &&
-      device_params(c, x, dev, info))
+      lyra__yaml_params(c, x, info, what, "", lyra_model_set_device_param, dev))
     return c->code;
   if (spikegen && (x = lyra__yaml_get(c, item, "spike_times", NULL)) &&
       spike_times(c, x, dev))

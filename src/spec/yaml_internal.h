@@ -99,6 +99,18 @@ int lyra__yaml_pop(lyra__yctx *c, const yaml_node_t *n, int *pop);
 /* Catalogue entry of population pop's neuron model. */
 const lyra_model_info *lyra__yaml_pop_info(const lyra__yctx *c, int pop);
 
+/* The setter of one kind of parameters: lyra_model_set_param,
+ * lyra_model_set_device_param, lyra_model_set_synapse_param. */
+typedef int (*lyra__yaml_param_setter)(lyra_model *m, int index,
+                                       const char *param, double value);
+/* A `params` mapping of catalogue entry info, each value read in its
+ * parameter's unit ("weight": wunit) and set by set(m, index, ...). An
+ * unknown name lists the known ones; what names n in messages. */
+int lyra__yaml_params(lyra__yctx *c, const yaml_node_t *n,
+                      const lyra_model_info *info, const char *what,
+                      const char *wunit, lyra__yaml_param_setter set,
+                      int index);
+
 /* Appends item to the ", "-separated list in buf (cap bytes), cutting with
  * "..." when full. */
 void lyra__yaml_append(char *buf, size_t cap, const char *item);

@@ -418,3 +418,50 @@ int lyra__yaml_dist(lyra__yctx *c, const yaml_node_t *n, const char *unit,
       c, n, LYRA_EPARSE, "expected %s or a distribution mapping, found %s",
       lyra__unit_describe(unit), lyra__yaml_describe(n, buf, sizeof buf));
 }
+
+/* A name's index in a catalogue list, or -1. */
+static int info_index(const lyra_param_info *list, size_t n, const char *name) {
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(list[i].name, name))
+      return (int)i;
+  return -1;
+}
+
+int lyra__yaml_params(lyra__yctx *c, const yaml_node_t *n,
+                      const lyra_model_info *info, const char *what,
+                      const char *wunit, lyra__yaml_param_setter set,
+                      int index) {
+  char names[512] = "", q[64];
+  if (lyra__yaml_is_null(n))
+    return 0;
+  if (lyra__yaml_check_map(c, n, what, NULL))
+    return c->code;
+  for (const yaml_node_pair_t *p = n->data.mapping.pairs.start;
+       p < n->data.mapping.pairs.top; p++) {
+    yaml_node_t *k = lyra__yaml_node(c, p->key);
+    yaml_node_t *v = lyra__yaml_node(c, p->value);
+    const char *name = (const char *)k->data.scalar.value;
+    int i = info_index(info->params, info->n_params, name);
+    if (i < 0) {
+      for (size_t j = 0; j < info->n_params; j++)
+        lyra__yaml_append(names, sizeof names, info->params[j].name);
+      return lyra__yaml_fail(
+          c, k, LYRA_ENOTFOUND,
+          "unknown parameter %s of %s; expected one of: %s%s",
+          lyra__yaml_describe(k, q, sizeof q), info->name,
+          info->n_params ? names : "(none)",
+          info_index(info->state, info->n_state, name) >= 0
+              ? " (a state variable: set it under 'initial')"
+              : "");
+    }
+    const char *unit = info->params[i].unit;
+    double x;
+    if (lyra__yaml_quantity(c, v,
+                            strcmp(unit, LYRA__UNIT_WEIGHT) ? unit : wunit, &x))
+      return c->code;
+    int rc = set(c->m, index, name, x);
+    if (rc)
+      return lyra__yaml_api_fail(c, v, rc);
+  }
+  return 0;
+}

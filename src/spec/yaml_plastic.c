@@ -10,40 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int synapse_params(lyra__yctx *c, const yaml_node_t *n, int proj,
-                          const lyra_model_info *info, const char *wunit) {
-  char what[96], names[512] = "", q[64];
-  snprintf(what, sizeof what, "the params of a %s", info->name);
-  if (lyra__yaml_is_null(n))
-    return 0;
-  if (lyra__yaml_check_map(c, n, what, NULL))
-    return c->code;
-  for (const yaml_node_pair_t *p = n->data.mapping.pairs.start;
-       p < n->data.mapping.pairs.top; p++) {
-    yaml_node_t *k = lyra__yaml_node(c, p->key);
-    yaml_node_t *v = lyra__yaml_node(c, p->value);
-    const char *name = (const char *)k->data.scalar.value;
-    int i = lyra__param_index(info, name);
-    if (i < 0) {
-      for (size_t j = 0; j < info->n_params; j++)
-        lyra__yaml_append(names, sizeof names, info->params[j].name);
-      return lyra__yaml_fail(c, k, LYRA_ENOTFOUND,
-                             "unknown parameter %s of %s; expected one of: %s",
-                             lyra__yaml_describe(k, q, sizeof q), info->name,
-                             info->n_params ? names : "(none)");
-    }
-    const char *unit = info->params[i].unit;
-    double x;
-    if (lyra__yaml_quantity(c, v,
-                            strcmp(unit, LYRA__UNIT_WEIGHT) ? unit : wunit, &x))
-      return c->code;
-    int rc = lyra_model_set_synapse_param(c->m, proj, name, x);
-    if (rc)
-      return lyra__yaml_api_fail(c, v, rc);
-  }
-  return 0;
-}
-
 /* model: and params: of a projection's synapse, after it was added. */
 int lyra__yaml_synapse_model(lyra__yctx *c, const yaml_node_t *sn, int proj,
                              const char *wunit) {
@@ -75,7 +41,10 @@ int lyra__yaml_synapse_model(lyra__yctx *c, const yaml_node_t *sn, int proj,
   if (rc)
     return lyra__yaml_api_fail(c, mn, rc);
   const lyra_model_info *info = lyra_model_info_find(name);
-  if (pn && synapse_params(c, pn, proj, info, wunit))
+  char what[96];
+  snprintf(what, sizeof what, "the params of a %s", info->name);
+  if (pn && lyra__yaml_params(c, pn, info, what, wunit,
+                              lyra_model_set_synapse_param, proj))
     return c->code;
   return 0;
 }

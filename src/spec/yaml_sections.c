@@ -108,33 +108,6 @@ static int unknown_name(lyra__yctx *c, const yaml_node_t *k, const char *kind,
                          info->name, n ? names : "(none)", hint);
 }
 
-static int pop_params(lyra__yctx *c, const yaml_node_t *n, int pop,
-                      const lyra_model_info *info, const char *what) {
-  if (lyra__yaml_is_null(n))
-    return 0;
-  if (lyra__yaml_check_map(c, n, what, NULL))
-    return c->code;
-  for (const yaml_node_pair_t *p = n->data.mapping.pairs.start;
-       p < n->data.mapping.pairs.top; p++) {
-    yaml_node_t *k = lyra__yaml_node(c, p->key), *v;
-    const char *name = (const char *)k->data.scalar.value;
-    int i = find_info(info->params, info->n_params, name);
-    if (i < 0)
-      return unknown_name(c, k, "parameter", info, info->params, info->n_params,
-                          find_info(info->state, info->n_state, name) >= 0
-                              ? " (a state variable: set it under 'initial')"
-                              : "");
-    double x;
-    v = lyra__yaml_node(c, p->value);
-    if (lyra__yaml_quantity(c, v, info->params[i].unit, &x))
-      return c->code;
-    int rc = lyra_model_set_param(c->m, pop, name, x);
-    if (rc)
-      return lyra__yaml_api_fail(c, v, rc);
-  }
-  return 0;
-}
-
 static int pop_initial(lyra__yctx *c, const yaml_node_t *n, int pop,
                        const lyra_model_info *info, const char *what) {
   if (lyra__yaml_is_null(n))
@@ -206,7 +179,7 @@ static int population(lyra__yctx *c, const yaml_node_t *k,
     return lyra__yaml_api_fail(c, k, rc);
   snprintf(what, sizeof what, "the params of population %s", q);
   if ((x = lyra__yaml_get(c, v, "params", NULL)) &&
-      pop_params(c, x, pop, info, what))
+      lyra__yaml_params(c, x, info, what, "", lyra_model_set_param, pop))
     return c->code;
   snprintf(what, sizeof what, "the initial values of population %s", q);
   if ((x = lyra__yaml_get(c, v, "initial", NULL)) &&
