@@ -541,12 +541,12 @@ static void pre_spike_done(const lyra__store *st, lyra__pre *pr, uint32_t u,
   pr->t_last[u] = pr->t_fac[u] = c->t_end;
 }
 
-/* Short-term plasticity: one factor for all of the source's synapses. */
-static uint64_t deliver_stp(lyra_network *net, lyra__store *st, lyra__pre *pr,
-                            uint64_t r, uint32_t u, int64_t s) {
+/* Short-term plasticity: the factor of source u's spike at step s, which
+ * all of its synapses share; advances the source's state. */
+static double stp_factor(const lyra_network *net, const lyra__store *st,
+                         lyra__pre *pr, uint32_t u, int64_t s) {
   int64_t t = s + 1;
-  double *k = pr->k + 3 * (uint64_t)u;
-  double f;
+  double *k = pr->k + 3 * (uint64_t)u, f;
   if (st->kind == LYRA__SYN_TSODYKS)
     f = lyra__tsodyks_spike(st->p, k, (double)(t - pr->t_last[u]) * net->dt);
   else if (pr->t_last[u] < 0)
@@ -554,6 +554,13 @@ static uint64_t deliver_stp(lyra_network *net, lyra__store *st, lyra__pre *pr,
   else
     f = lyra__tsodyks2_spike(st->p, k, (double)(t - pr->t_last[u]) * net->dt);
   pr->t_last[u] = pr->t_fac[u] = t;
+  return f;
+}
+
+/* Weights that do not change at a spike, times f (1 for static ones:
+ * w * 1.0 is w exactly). */
+static void deliver_scaled(lyra_network *net, const lyra__store *st, uint64_t r,
+                           int64_t s, double f) {
   const lyra__csr *cs = &st->csr;
   for (uint64_t g = cs->row[r]; g < cs->row[r + 1]; g++) {
     double *slot = net->ring +
@@ -561,29 +568,22 @@ static uint64_t deliver_stp(lyra_network *net, lyra__store *st, lyra__pre *pr,
     for (uint64_t i = cs->gstart[g]; i < cs->gstart[g + 1]; i++)
       slot[cs->chan[i]] += lyra__store_value(st, cs->chan[i], cs->wide[i] * f);
   }
-  return cs->gstart[cs->row[r + 1]] - cs->gstart[cs->row[r]];
 }
 
 uint64_t lyra__store_deliver(lyra_network *net, lyra__store *st, int tid,
                              uint32_t u, int64_t s) {
   lyra__pre *pr = &st->pre[tid];
   const uint64_t r = (uint64_t)tid * st->ns + u;
-  if (lyra__syn_is_stp(st->kind))
-    return deliver_stp(net, st, pr, r, u, s);
-  const lyra__csr *cs = &st->csr;
-  if (st->kind == LYRA__SYN_STATIC) {
-    for (uint64_t g = cs->row[r]; g < cs->row[r + 1]; g++) {
-      double *slot =
-          net->ring +
-          (uint64_t)((s + cs->gdelay[g]) % net->n_slots) * net->n_chan;
-      for (uint64_t i = cs->gstart[g]; i < cs->gstart[g + 1]; i++)
-        slot[cs->chan[i]] += lyra__store_value(st, cs->chan[i], cs->wide[i]);
-    }
-  } else {
+  if (lyra__syn_is_stdp(st->kind)) {
     pre_ctx c = pre_context(st, pr, u, s + 1, 1);
     update_row_any(net, st, &c, r, s);
     pre_spike_done(st, pr, u, &c);
+  } else {
+    deliver_scaled(net, st, r, s,
+                   lyra__syn_is_stp(st->kind) ? stp_factor(net, st, pr, u, s)
+                                              : 1.0);
   }
+  const lyra__csr *cs = &st->csr;
   return cs->gstart[cs->row[r + 1]] - cs->gstart[cs->row[r]];
 }
 
@@ -615,11 +615,17 @@ static void catch_up_stale(lyra_network *net, lyra__store *st, int tid,
     hist_prune(&st->post[j], cut);
 }
 
+void lyra__store_catch_up(lyra_network *net, lyra__store *st) {
+  if (!lyra__syn_is_stdp(st->kind))
+    return;
+  for (int t = 0; t < net->n_threads; t++)
+    for (uint32_t u = 0; u < st->ns; u++)
+      lyra__store_catch_up_source(net, st, t, u, net->step);
+}
+
 void lyra__stores_catch_up_all(lyra_network *net) {
   for (int i = 0; i < net->n_stores; i++)
-    for (int t = 0; t < net->n_threads; t++)
-      for (uint32_t u = 0; u < net->stores[i].ns; u++)
-        lyra__store_catch_up_source(net, &net->stores[i], t, u, net->step);
+    lyra__store_catch_up(net, &net->stores[i]);
 }
 
 void lyra__stores_after_slice(lyra_network *net, int tid, int64_t t0,

@@ -201,7 +201,9 @@ void lyra__weights_sample(lyra_network *net, int tid, int64_t t0, int64_t t1,
  * _pending writes whatever samples are left, oldest first. */
 int lyra__weights_write(lyra_network *net, int par);
 int lyra__weights_write_pending(lyra_network *net);
-/* Brings every weight up to the current step (single-threaded). */
+/* Brings the weights of st, or of every store, up to the current step
+ * (single-threaded). */
+void lyra__store_catch_up(lyra_network *net, lyra__store *st);
 void lyra__stores_catch_up_all(lyra_network *net);
 /* Opens / commits / aborts the weight recorders and synapse dumps. */
 int lyra__weights_open(lyra_network *net, const lyra_model *m);

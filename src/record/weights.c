@@ -106,7 +106,7 @@ int64_t lyra_network_get_synapses(lyra_network *net, int proj,
                                "projection %d is not kept on its own (only "
                                "plastic, scaled, recorded or dumped ones are)",
                                proj);
-  lyra__stores_catch_up_all(net);
+  lyra__store_catch_up(net, st);
   syn_ref *v;
   uint64_t k;
   if (gather(net, st, NULL, 0, NULL, 0, &v, &k))

@@ -173,19 +173,23 @@ static const char *model_text(const rule *r, int threads, const char *out,
   return buf;
 }
 
-static lyra_network *make_net(const rule *r, int threads, const char *out,
-                              double duration) {
+/* A network built from model text; name appears in messages. */
+static lyra_network *net_from_text(const char *text, const char *name) {
   lyra_model *m = NULL;
   lyra_network *net = NULL;
   char err[1024] = "";
-  const char *text = model_text(r, threads, out, duration);
   CHECK_EQ_INT(lyra_model_create(&m), 0);
-  if (lyra_model_load_string(m, text, strlen(text), "plastic.yaml"))
+  if (lyra_model_load_string(m, text, strlen(text), name))
     test_fail(__FILE__, __LINE__, "%s", lyra_model_errmsg(m));
   if (lyra_network_create(&net, m, err, sizeof err))
     test_fail(__FILE__, __LINE__, "%s", err);
   lyra_model_destroy(m);
   return net;
+}
+
+static lyra_network *make_net(const rule *r, int threads, const char *out,
+                              double duration) {
+  return net_from_text(model_text(r, threads, out, duration), "plastic.yaml");
 }
 
 /* Two calls, so that slices are also cut at an odd place. */
@@ -399,14 +403,7 @@ TEST(plastic_tsodyks_regular_train) {
              k ? ", " : "", 20.0 + 25.0 * k);
   snprintf(dir, sizeof dir, "%s/stp", test_tmpdir());
   snprintf(text, sizeof text, STP_MODEL, dir, times);
-  lyra_model *m = NULL;
-  lyra_network *net = NULL;
-  char err[1024];
-  CHECK_EQ_INT(lyra_model_create(&m), 0);
-  if (lyra_model_load_string(m, text, strlen(text), "stp.yaml"))
-    test_fail(__FILE__, __LINE__, "%s", lyra_model_errmsg(m));
-  if (lyra_network_create(&net, m, err, sizeof err))
-    test_fail(__FILE__, __LINE__, "%s", err);
+  lyra_network *net = net_from_text(text, "stp.yaml");
   /* The jumps of V_m of a, b and c, step by step. */
   double jumps[3][64], v_prev[3] = {-70, -70, -70};
   int nj[3] = {0, 0, 0};
@@ -463,7 +460,6 @@ TEST(plastic_tsodyks_regular_train) {
   CHECK_REL(jumps[2][n_spikes - 1], 0.4 * (1 - e) / (1 - 0.6 * e), 1e-9, 0);
   lyra_spikes_free(ps);
   lyra_network_destroy(net);
-  lyra_model_destroy(m);
 }
 
 /* ---- synaptic scaling -----------------------------------------------------
@@ -486,17 +482,10 @@ TEST(plastic_tsodyks_regular_train) {
 
 static lyra_network *scaling_net(int threads, double lo, double hi,
                                  const char *scaling) {
-  char text[4096], dir[512], err[1024];
+  char text[4096], dir[512];
   snprintf(dir, sizeof dir, "%s/scaling", test_tmpdir());
   snprintf(text, sizeof text, SCALING_MODEL, threads, dir, lo, hi, scaling);
-  lyra_model *m = NULL;
-  lyra_network *net = NULL;
-  CHECK_EQ_INT(lyra_model_create(&m), 0);
-  if (lyra_model_load_string(m, text, strlen(text), "scaling.yaml"))
-    test_fail(__FILE__, __LINE__, "%s", lyra_model_errmsg(m));
-  if (lyra_network_create(&net, m, err, sizeof err))
-    test_fail(__FILE__, __LINE__, "%s", err);
-  lyra_model_destroy(m);
+  lyra_network *net = net_from_text(text, "scaling.yaml");
   return net;
 }
 
@@ -594,15 +583,7 @@ TEST(plastic_weight_recorder) {
            "targets: [1, 2, 9], interval: 50 ms}\n"
            "  - {type: synapses, projection: rare, format: text}\n",
            model_text(&r, 2, dir, 500.0));
-  lyra_model *m = NULL;
-  lyra_network *net = NULL;
-  char err[1024];
-  CHECK_EQ_INT(lyra_model_create(&m), 0);
-  if (lyra_model_load_string(m, text, strlen(text), "wrec.yaml"))
-    test_fail(__FILE__, __LINE__, "%s", lyra_model_errmsg(m));
-  if (lyra_network_create(&net, m, err, sizeof err))
-    test_fail(__FILE__, __LINE__, "%s", err);
-  lyra_model_destroy(m);
+  lyra_network *net = net_from_text(text, "wrec.yaml");
   CHECK_EQ_INT(lyra_network_simulate(net, 500.0, NULL, NULL), 0);
   int64_t n;
   lyra_synapse *s = synapses(net, 0, &n);
@@ -664,7 +645,7 @@ TEST(plastic_weight_recorder) {
  * and 0.9 Wmax, as in their Fig. 2; and the neuron's rate falls. 150 s of
  * simulated time. (In the validation area: too slow for sanitizers.) */
 TEST(validation_song_miller_abbott) {
-  char dir[512], text[4096], err[1024];
+  char dir[512], text[4096];
   snprintf(dir, sizeof dir, "%s/sma", test_tmpdir());
   snprintf(
       text, sizeof text,
@@ -686,14 +667,7 @@ TEST(validation_song_miller_abbott) {
       "  - {model: poisson_generator, params: {rate: 10 Hz}, targets: "
       "[inputs, inh], synapse: {weight: 100 mV, delay: 1 ms}}\n",
       dir);
-  lyra_model *m = NULL;
-  lyra_network *net = NULL;
-  CHECK_EQ_INT(lyra_model_create(&m), 0);
-  if (lyra_model_load_string(m, text, strlen(text), "sma.yaml"))
-    test_fail(__FILE__, __LINE__, "%s", lyra_model_errmsg(m));
-  if (lyra_network_create(&net, m, err, sizeof err))
-    test_fail(__FILE__, __LINE__, "%s", err);
-  lyra_model_destroy(m);
+  lyra_network *net = net_from_text(text, "sma.yaml");
   CHECK_EQ_INT(lyra_network_simulate(net, 150000.0, NULL, NULL), 0);
   int64_t n;
   lyra_synapse *s = synapses(net, 0, &n);
@@ -733,7 +707,7 @@ TEST(plastic_stdp_window) {
   const double wmax = 2.0, w0 = 1.0, lambda = 0.1, alpha = 1.1;
   int printed = 0;
   for (int lag = -40; lag <= 40; lag += 4) {
-    char text[2048], dir[512], err[1024];
+    char text[2048], dir[512];
     double t_pre = 100.0, t_post = 100.0 + lag - 1.0; /* s = lag */
     snprintf(dir, sizeof dir, "%s/window", test_tmpdir());
     snprintf(text, sizeof text,
@@ -753,14 +727,7 @@ TEST(plastic_stdp_window) {
              "recorders:\n"
              "  - {type: spikes, format: binary}\n",
              dir, w0, lambda, alpha, wmax, t_pre - 0.1, t_post - 0.1);
-    lyra_model *m = NULL;
-    lyra_network *net = NULL;
-    CHECK_EQ_INT(lyra_model_create(&m), 0);
-    if (lyra_model_load_string(m, text, strlen(text), "window.yaml"))
-      test_fail(__FILE__, __LINE__, "%s", lyra_model_errmsg(m));
-    if (lyra_network_create(&net, m, err, sizeof err))
-      test_fail(__FILE__, __LINE__, "%s", err);
-    lyra_model_destroy(m);
+    lyra_network *net = net_from_text(text, "window.yaml");
     CHECK_EQ_INT(lyra_network_simulate(net, 200.0, NULL, NULL), 0);
     CHECK_EQ_INT(lyra_network_finish(net), 0);
     lyra_spikes *ps = read_spikes(dir, "pre"), *qs = read_spikes(dir, "post");
@@ -790,7 +757,7 @@ TEST(plastic_stdp_window) {
  * together: two excitatory projections (one plastic) sum to the total per
  * neuron, the inhibitory one is untouched. */
 TEST(plastic_scaling_population_normalize) {
-  char dir[512], text[4096], err[1024];
+  char dir[512], text[4096];
   snprintf(dir, sizeof dir, "%s/popscale", test_tmpdir());
   snprintf(
       text, sizeof text,
@@ -813,14 +780,7 @@ TEST(plastic_scaling_population_normalize) {
       "  - {model: poisson_generator, params: {rate: 20 Hz}, targets: [a, b, "
       "post], synapse: {weight: 30 mV}}\n",
       dir);
-  lyra_model *m = NULL;
-  lyra_network *net = NULL;
-  CHECK_EQ_INT(lyra_model_create(&m), 0);
-  if (lyra_model_load_string(m, text, strlen(text), "popscale.yaml"))
-    test_fail(__FILE__, __LINE__, "%s", lyra_model_errmsg(m));
-  if (lyra_network_create(&net, m, err, sizeof err))
-    test_fail(__FILE__, __LINE__, "%s", err);
-  lyra_model_destroy(m);
+  lyra_network *net = net_from_text(text, "popscale.yaml");
   CHECK_EQ_INT(lyra_network_simulate(net, 400.0, NULL, NULL), 0);
   double sum[20] = {0};
   for (int p = 0; p < 3; p++) {
