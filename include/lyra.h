@@ -454,17 +454,27 @@ int64_t lyra_network_get_synapses(lyra_network *net, int proj,
 /* Reading recorded files                                              */
 /* ------------------------------------------------------------------ */
 
-/* The content of a native spike file (<population>.spikes.lyspk). */
+/* The spikes of one population, as read from a file: lyra's native
+ * <population>.spikes.lyspk, NEST-style text (lyra's .dat, NEST 3 ASCII
+ * recorder files, NEST 2 .gdf) or a SONATA HDF5 spike file. */
 typedef struct lyra_spikes {
   char population[64];
-  char model[64];
-  uint32_t first_id; /* NEST-style 1-based global id of neuron 0 */
+  char model[64];    /* "" where the file does not say */
+  uint32_t first_id; /* id of the population's first neuron (lyra and
+                        NEST: 1-based global; SONATA: node_id 0) */
   uint32_t size;     /* neurons in the population */
-  double dt_ms;
+  int size_inferred; /* 1: the file does not say; size and first_id span
+                        the ids seen (neurons that never fired at either
+                        end are then not counted) */
+  double dt_ms;      /* 0 where the file does not say */
+  double t_stop_ms;  /* end of the recording (from run.json or the file),
+                        0 where unknown */
   uint64_t seed;
-  uint64_t n;      /* spikes */
-  uint32_t *ids;   /* [n] global ids, first_id .. first_id + size - 1 */
-  uint32_t *steps; /* [n] time stamps in steps: time = steps[i] * dt_ms */
+  uint64_t n;       /* spikes */
+  uint32_t *ids;    /* [n] ids, first_id .. first_id + size - 1 */
+  double *times_ms; /* [n] spike times in ms, never decreasing */
+  uint32_t *steps;  /* [n] native files only (else NULL): time stamps in
+                       steps, times_ms[i] = steps[i] * dt_ms */
 } lyra_spikes;
 
 /* Reads and checks a native spike file. On failure *out is NULL and err
@@ -475,7 +485,107 @@ int lyra_spikes_read(const char *path, lyra_spikes **out, char *err,
 /* The same from memory (name is used in messages). */
 int lyra_spikes_parse(const void *data, size_t len, const char *name,
                       lyra_spikes **out, char *err, size_t errlen);
+/* Parses NEST-style text from memory: '#' comment lines, an optional
+ * column header naming "sender" and "time_ms" (NEST 3), else two columns
+ * id and time in ms (NEST 2 .gdf). lyra's own header line gives the
+ * population, model, ids and dt. name is used in messages and, without a
+ * lyra header, gives the population's name. */
+int lyra_spikes_parse_text(const void *data, size_t len, const char *name,
+                           lyra_spikes **out, char *err, size_t errlen);
 void lyra_spikes_free(lyra_spikes *s);
+
+/* Loads every population's spikes from path: an output directory (its
+ * .lyspk files; else its spikes.h5; else its .spikes.dat files), a
+ * native .lyspk file, a SONATA .h5 file (every population in it) or a
+ * NEST text file (.dat, .gdf, .txt). Files of one population written by
+ * several NEST processes (label-nodeid-vp.dat) are given one by one and
+ * merged by lyra_spikes_merge. Where a run.json lies beside the files its
+ * simulated time gives t_stop_ms. On success *out is an array of *n_out
+ * populations, owned by the caller (lyra_spikes_free_all). */
+int lyra_spikes_load(const char *path, lyra_spikes ***out, size_t *n_out,
+                     char *err, size_t errlen);
+/* Appends the populations of list b to list a (both from
+ * lyra_spikes_load; b is consumed), merging populations of the same name
+ * into one, in time order. */
+int lyra_spikes_merge(lyra_spikes ***a, size_t *n_a, lyra_spikes **b,
+                      size_t n_b, char *err, size_t errlen);
+void lyra_spikes_free_all(lyra_spikes **list, size_t n);
+
+/* ------------------------------------------------------------------ */
+/* Analysis of spike trains                                             */
+/* ------------------------------------------------------------------ */
+
+/* What to analyse and how. lyra_analysis_defaults fills the defaults;
+ * change what you need. A spike at time t is in the window if
+ * t_start_ms < t <= t_stop_ms (a spike is stamped at the end of the step
+ * that produced it). */
+typedef struct lyra_analysis_opts {
+  double t_start_ms;  /* default 0 */
+  double t_stop_ms;   /* default 0: the spikes' t_stop_ms, else the time
+                         of the last spike */
+  double fano_bin_ms; /* spike-count bins of the Fano factor (50 ms) */
+  double corr_bin_ms; /* bins of the pairwise correlation and chi (10) */
+  double rate_bin_ms; /* population-rate bins of the spectrum (1 ms) */
+  double segment_ms;  /* Welch segment length of the spectrum (1000 ms) */
+  uint32_t pairs;     /* pairs sampled for the correlation (1000) */
+  uint64_t seed;      /* of the pair sample (1) */
+} lyra_analysis_opts;
+void lyra_analysis_defaults(lyra_analysis_opts *o);
+
+/* Statistics of one population in a window. A statistic that is not
+ * defined (no neuron with enough spikes, a window too short) is NaN, and
+ * its count (cv_neurons, ...) says over how many it was taken. */
+typedef struct lyra_pop_analysis {
+  char population[64];
+  uint32_t size; /* neurons (see lyra_spikes.size_inferred) */
+  int size_inferred;
+  double t_start_ms, t_stop_ms; /* the window used */
+  uint64_t spikes;              /* in the window */
+  uint32_t silent;              /* neurons without a spike in the window */
+  /* firing rate of the neurons, Hz: mean, standard deviation, quantiles */
+  double rate_mean, rate_sd, rate_min, rate_p05, rate_median, rate_p95,
+      rate_max;
+  /* CV of inter-spike intervals (sd / mean, sd with divisor n) over the
+   * neurons with at least 3 spikes */
+  double cv_mean, cv_sd;
+  uint32_t cv_neurons;
+  /* Fano factor of spike counts in fano_bin_ms bins (variance / mean),
+   * averaged over the neurons that fired */
+  double fano_mean;
+  uint32_t fano_neurons;
+  /* Pearson correlation of spike counts in corr_bin_ms bins, mean over
+   * sampled pairs of neurons that fired */
+  double corr_mean;
+  uint32_t corr_pairs;
+  /* Population rate spectrum (Welch, Hann window): the frequency of its
+   * largest peak above 0 Hz and the peak's share of the total power */
+  double peak_hz, peak_power_share;
+  /* Golomb's synchrony chi: sqrt(var of the population-mean count /
+   * mean of the single-neuron count variances), corr_bin_ms bins;
+   * about 1/sqrt(N) for independent neurons, 1 for full synchrony */
+  double chi;
+} lyra_pop_analysis;
+
+/* Analyses population s. On failure err says why (a window of length
+ * zero, an option out of range, out of memory). */
+int lyra_analyze(const lyra_spikes *s, const lyra_analysis_opts *o,
+                 lyra_pop_analysis *out, char *err, size_t errlen);
+/* Per neuron k (id s->first_id + k, k < s->size): rate in Hz, CV of
+ * inter-spike intervals (NaN with fewer than 3 spikes) and Fano factor
+ * (NaN without spikes); any output may be NULL. */
+int lyra_analyze_neurons(const lyra_spikes *s, const lyra_analysis_opts *o,
+                         double *rate_hz, double *cv, double *fano);
+/* Population rate in Hz in bins of bin_ms from the window's start:
+ * rate[k] covers (t_start + k bin, t_start + (k + 1) bin]. Fills at most
+ * n bins and returns how many the window has, or a negative error. */
+int64_t lyra_population_rate(const lyra_spikes *s, const lyra_analysis_opts *o,
+                             double bin_ms, double *rate, size_t n);
+/* Power spectrum of the population rate (rate_bin_ms bins, mean removed,
+ * Welch's method with Hann windows of segment_ms, half overlapping):
+ * fills at most n frequencies (Hz) and powers (Hz^2/Hz) and returns how
+ * many there are, or a negative error. */
+int64_t lyra_rate_spectrum(const lyra_spikes *s, const lyra_analysis_opts *o,
+                           double *freq_hz, double *power, size_t n);
 
 #if defined(__GNUC__) && !defined(_WIN32)
 #pragma GCC visibility pop

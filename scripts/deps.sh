@@ -6,10 +6,12 @@
 #   scripts/deps.sh --bench  plus the peer simulator (Brian2) for bench/
 set -euo pipefail
 
-pkgs=(cmake make gcc pkg-config libyaml-dev librandom123-dev)
+pkgs=(cmake make gcc pkg-config libyaml-dev librandom123-dev libgsl-dev
+  libcairo2-dev libhdf5-dev)
 for arg in "$@"; do
   case "$arg" in
-    --test) pkgs+=(clang libclang-rt-14-dev) ;;
+    --test) pkgs+=(clang libclang-rt-14-dev hdf5-tools python3-h5py
+    python3-numpy) ;;
     --bench) pkgs+=(python3-brian python3-numpy python3-scipy g++ time) ;;
   esac
 done

@@ -27,6 +27,10 @@
 
 /* Formats into buf (size LYRA__ERR_MAX) and returns code. */
 int lyra__errf(char *buf, int code, const char *fmt, ...) LYRA__PRINTF(3, 4);
+/* The same into a caller's buffer err of errlen bytes (either may be
+ * NULL / 0: then only the code is returned). */
+int lyra__errf_n(char *err, size_t errlen, int code, const char *fmt, ...)
+    LYRA__PRINTF(4, 5);
 
 /* ---- util/alloc.c: allocation that reports failure, never aborts --- */
 
@@ -173,5 +177,20 @@ int lyra__check_formats(lyra_model *m, unsigned formats);
 int lyra__add_projection_ext(lyra_model *m, const lyra_projection_spec *s);
 /* Checks the synapse parameters and scaling of every projection. */
 int lyra__validate_plasticity(lyra_model *m);
+
+/* record/read.c: reading spike files back. */
+/* Reads a whole file into a fresh buffer with a '\0' after its len bytes;
+ * err says what failed. */
+int lyra__read_whole_file(const char *path, unsigned char **data, size_t *len,
+                          char *err, size_t errlen);
+/* A zeroed lyra_spikes with ids and times_ms for n spikes, or NULL. */
+lyra_spikes *lyra__spikes_alloc(uint64_t n);
+/* Sorts spikes by time, then id (stable), if they are not in that order. */
+int lyra__spikes_sort(lyra_spikes *s);
+/* record/sonata.c: every population of a SONATA spike file. */
+int lyra__sonata_read(const char *path, lyra_spikes ***out, size_t *n_out,
+                      char *err, size_t errlen);
+/* 1 if path starts with the HDF5 signature. */
+int lyra__is_hdf5(const char *path);
 
 #endif

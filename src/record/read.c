@@ -91,6 +91,7 @@ static int parse_records(lyra_spikes *s, const unsigned char *rec) {
       return -1;
     s->ids[i] = id;
     s->steps[i] = last_step = step;
+    s->times_ms[i] = step * s->dt_ms;
   }
   return 0;
 }
@@ -110,14 +111,12 @@ int lyra_spikes_parse(const void *data, size_t len, const char *name,
     return fail(err, errlen, LYRA_EPARSE, name,
                 "truncated or incomplete (record count does not match the "
                 "file size)");
-  lyra_spikes *s = lyra__calloc(1, sizeof *s);
+  lyra_spikes *s = lyra__spikes_alloc(n);
   if (!s)
     return fail(err, errlen, LYRA_ENOMEM, name, "out of memory");
-  s->n = n;
-  s->ids = lyra__malloc(lyra__mul_size(n, 4));
   s->steps = lyra__malloc(lyra__mul_size(n, 4));
   int rc = 0;
-  if (!s->ids || !s->steps)
+  if (!s->steps)
     rc = fail(err, errlen, LYRA_ENOMEM, name, "out of memory");
   else if (parse_header(s, (const char *)b + 20, hlen))
     rc = fail(err, errlen, LYRA_EPARSE, name, "malformed header");
@@ -133,12 +132,11 @@ int lyra_spikes_parse(const void *data, size_t len, const char *name,
   return 0;
 }
 
-int lyra_spikes_read(const char *path, lyra_spikes **out, char *err,
-                     size_t errlen) {
+int lyra__read_whole_file(const char *path, unsigned char **data, size_t *len,
+                          char *err, size_t errlen) {
   FILE *f = fopen(path, "rb");
-  if (!out)
-    return LYRA_EINVAL;
-  *out = NULL;
+  *data = NULL;
+  *len = 0;
   if (!f) {
     if (err && errlen)
       snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
@@ -149,26 +147,59 @@ int lyra_spikes_read(const char *path, lyra_spikes **out, char *err,
     size = ftell(f);
   if (size < 0 || (size_t)size > MAX_FILE || fseek(f, 0, SEEK_SET) != 0) {
     fclose(f);
-    return fail(err, errlen, LYRA_EIO, path, "cannot determine file size");
+    return fail(err, errlen, LYRA_EIO, path,
+                "cannot determine file size (a directory?)");
   }
-  unsigned char *buf = lyra__malloc((size_t)size);
+  unsigned char *buf = lyra__malloc((size_t)size + 1);
   if (!buf) {
     fclose(f);
     return fail(err, errlen, LYRA_ENOMEM, path, "out of memory");
   }
   size_t got = fread(buf, 1, (size_t)size, f);
   fclose(f);
-  int rc = got == (size_t)size
-               ? lyra_spikes_parse(buf, got, path, out, err, errlen)
-               : fail(err, errlen, LYRA_EIO, path, "read error");
+  if (got != (size_t)size) {
+    free(buf);
+    return fail(err, errlen, LYRA_EIO, path, "read error");
+  }
+  buf[got] = '\0'; /* text readers may rely on a terminator */
+  *data = buf;
+  *len = got;
+  return 0;
+}
+
+int lyra_spikes_read(const char *path, lyra_spikes **out, char *err,
+                     size_t errlen) {
+  unsigned char *buf;
+  size_t len;
+  if (!out)
+    return LYRA_EINVAL;
+  *out = NULL;
+  int rc = lyra__read_whole_file(path, &buf, &len, err, errlen);
+  if (rc == 0)
+    rc = lyra_spikes_parse(buf, len, path, out, err, errlen);
   free(buf);
   return rc;
+}
+
+lyra_spikes *lyra__spikes_alloc(uint64_t n) {
+  lyra_spikes *s = lyra__calloc(1, sizeof *s);
+  if (!s)
+    return NULL;
+  s->n = n;
+  s->ids = lyra__malloc(lyra__mul_size(n ? n : 1, sizeof *s->ids));
+  s->times_ms = lyra__malloc(lyra__mul_size(n ? n : 1, sizeof *s->times_ms));
+  if (!s->ids || !s->times_ms) {
+    lyra_spikes_free(s);
+    return NULL;
+  }
+  return s;
 }
 
 void lyra_spikes_free(lyra_spikes *s) {
   if (!s)
     return;
   free(s->ids);
+  free(s->times_ms);
   free(s->steps);
   free(s);
 }

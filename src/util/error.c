@@ -39,3 +39,13 @@ int lyra__errf(char *buf, int code, const char *fmt, ...) {
   va_end(ap);
   return code;
 }
+
+int lyra__errf_n(char *err, size_t errlen, int code, const char *fmt, ...) {
+  if (!err || !errlen)
+    return code;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err, errlen, fmt, ap);
+  va_end(ap);
+  return code;
+}
