@@ -19,5 +19,12 @@ int64_t lyra__bin_of(double t, double t0, double bin);
 /* CV of intervals from Welford's mean and m2 over spikes - 1 intervals;
  * NaN with fewer than 3 spikes. */
 double lyra__cv(double mean, double m2, uint32_t spikes);
+/* Whole bins of length bin in the window (a last partial bin is left
+ * out of count statistics). */
+uint64_t lyra__whole_bins(const lyra__window *w, double bin);
+/* For each neuron k: sum[k] = spikes in the first nbins bins, sq[k] = sum
+ * over those bins of the squared count. */
+int lyra__count_moments(const lyra_spikes *s, const lyra__window *w,
+                        double bin, uint64_t nbins, double *sum, double *sq);
 
 #endif

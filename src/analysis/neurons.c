@@ -105,27 +105,22 @@ double lyra__cv(double mean, double m2, uint32_t spikes) {
   return sqrt(var > 0 ? var : 0) / mean;
 }
 
-/* Fano factor of neuron counts in bins: needs the bins each spike falls
- * in, per neuron, so it walks the window once per neuron's own spikes
- * through a per-neuron running bin and counts. */
-static int fano_all(const lyra_spikes *s, const lyra__window *w, double bin,
-                    double *fano) {
+int lyra__count_moments(const lyra_spikes *s, const lyra__window *w, double bin,
+                        uint64_t nbins, double *sum, double *sq) {
   size_t n = s->size ? s->size : 1;
-  uint64_t nbins = (uint64_t)floor((w->t1 - w->t0) / bin + 1e-9);
-  if (nbins < 2) {
-    for (uint32_t k = 0; k < s->size; k++)
-      fano[k] = (double)NAN;
-    return 0;
-  }
   int64_t *cur = lyra__malloc(n * sizeof *cur);
-  double *sum = lyra__calloc(n, sizeof *sum), *sq = lyra__calloc(n, 8);
   uint32_t *run = lyra__calloc(n, sizeof *run);
-  if (!cur || !sum || !sq || !run) {
-    free(cur), free(sum), free(sq), free(run);
+  if (!cur || !run) {
+    free(cur);
+    free(run);
     return LYRA_ENOMEM;
   }
+  memset(sum, 0, s->size * sizeof *sum);
+  memset(sq, 0, s->size * sizeof *sq);
   for (size_t k = 0; k < n; k++)
     cur[k] = -1;
+  /* Spikes come in time order, so each neuron's spikes in one bin are
+   * consecutive among its own: count a run, square it when it ends. */
   for (uint64_t i = w->begin; i < w->end; i++) {
     uint32_t k = s->ids[i] - s->first_id;
     int64_t b = lyra__bin_of(s->times_ms[i], w->t0, bin);
@@ -139,14 +134,34 @@ static int fano_all(const lyra_spikes *s, const lyra__window *w, double bin,
     run[k]++;
     sum[k] += 1;
   }
-  for (uint32_t k = 0; k < s->size; k++) {
+  for (uint32_t k = 0; k < s->size; k++)
     sq[k] += (double)run[k] * run[k];
+  free(cur);
+  free(run);
+  return 0;
+}
+
+uint64_t lyra__whole_bins(const lyra__window *w, double bin) {
+  return (uint64_t)floor((w->t1 - w->t0) / bin + 1e-9);
+}
+
+/* Fano factor of each neuron's counts in whole bins of the window. */
+static int fano_all(const lyra_spikes *s, const lyra__window *w, double bin,
+                    double *fano) {
+  uint64_t nbins = lyra__whole_bins(w, bin);
+  size_t n = s->size ? s->size : 1;
+  double *sum = lyra__malloc(n * sizeof *sum), *sq = lyra__malloc(n * 8);
+  int rc = sum && sq ? 0 : LYRA_ENOMEM;
+  if (!rc && nbins >= 2)
+    rc = lyra__count_moments(s, w, bin, nbins, sum, sq);
+  for (uint32_t k = 0; !rc && k < s->size; k++) {
     double mean = sum[k] / (double)nbins;
     double var = sq[k] / (double)nbins - mean * mean;
-    fano[k] = mean > 0 ? (var > 0 ? var : 0) / mean : (double)NAN;
+    fano[k] = nbins >= 2 && mean > 0 ? (var > 0 ? var : 0) / mean : (double)NAN;
   }
-  free(cur), free(sum), free(sq), free(run);
-  return 0;
+  free(sum);
+  free(sq);
+  return rc;
 }
 
 int64_t lyra__bin_of(double t, double t0, double bin) {
