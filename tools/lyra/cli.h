@@ -4,6 +4,8 @@
 
 #include "lyra.h"
 
+#include <stdio.h>
+
 /* Exit codes (documented in docs/cli.md and lyra(1)). */
 enum {
   EXIT_OK = 0,
@@ -17,6 +19,18 @@ enum {
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_models(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+
+/* An output file written under a temporary name (path.partial) and
+ * renamed when complete, or standard output for "-". */
+typedef struct cli_outfile {
+  FILE *f;
+  char path[4096], tmp[4200];
+} cli_outfile;
+FILE *cli_out_open(const char *path, cli_outfile *o);
+/* Closes; renames to the final name unless failed or a write failed
+ * (then the temporary file is removed). Returns 0 or -1. */
+int cli_out_commit(cli_outfile *o, int failed);
 
 /* Prints the help of a command ("run", ...) or the overview (NULL).
  * Returns -1 (and says so) if there is no such command. */

@@ -17,7 +17,9 @@ static const struct {
      "  run MODEL      simulate a model and summarise what it did\n"
      "  check MODEL    validate a model; print neuron/synapse counts and "
      "memory\n"
-     "  models [NAME]  list neuron and device models, or describe one\n\n"
+     "  models [NAME]  list neuron and device models, or describe one\n"
+     "  analyze PATH   statistics of recorded spikes (rates, CV, Fano,\n"
+     "                 correlation, spectrum, synchrony)\n\n"
      "Options:\n"
      "  -h, --help     show help (also: lyra COMMAND --help)\n"
      "  --version      print the version\n\n"
@@ -66,6 +68,35 @@ static const struct {
      "equations, integration scheme, parameters with units and defaults,\n"
      "and state variables.\n\n"
      "Options:\n  -h, --help     show this help\n"},
+    {"analyze", "lyra analyze PATH... [OPTIONS]",
+     "Statistics of recorded spikes, per population: firing rate (mean,\n"
+     "sd, quantiles over neurons), CV of inter-spike intervals, Fano factor\n"
+     "of spike counts, mean pairwise count correlation on a sample of\n"
+     "pairs, the peak of the population-rate spectrum, and Golomb's\n"
+     "synchrony chi. PATH is an output directory, a native .lyspk file, a\n"
+     "SONATA .h5 file or NEST text (.dat, .gdf); several PATHs are merged\n"
+     "(populations of the same name, e.g. NEST's per-process files, into\n"
+     "one). The window ends at the run's simulated time (run.json) if\n"
+     "known, else at the last spike.\n\n"
+     "Options:\n"
+     "  --t-start T      analyse spikes after T (default 0)\n"
+     "  --t-stop T       ... up to and including T\n"
+     "  --fano-bin T     count bins of the Fano factor (default 50 ms)\n"
+     "  --corr-bin T     bins of correlation and chi (default 10 ms)\n"
+     "  --rate-bin T     population-rate bins of the spectrum (1 ms)\n"
+     "  --segment T      Welch segment of the spectrum (1000 ms)\n"
+     "  --pairs N        pairs sampled for the correlation (1000)\n"
+     "  --seed N         seed of that sample (1)\n"
+     "  --csv FILE       the table as CSV ('-': standard output)\n"
+     "  --json FILE      the table as JSON (undefined values null)\n"
+     "  --per-neuron FILE  rate, CV and Fano of every neuron, CSV\n"
+     "  --spectrum FILE  the population-rate spectra, CSV\n"
+     "  --quiet          no table\n"
+     "  -h, --help       show this help\n\n"
+     "Undefined statistics (no neuron with 3 spikes for the CV, ...) are\n"
+     "n/a in the table, NaN in CSV and null in JSON.\n"
+     "Exit codes: 0 done, 2 bad command line, 3 malformed spike file,\n"
+     "4 file not found or not readable, 5 out of memory.\n"},
 };
 
 int cli_help(const char *cmd, int to_stderr) {
@@ -148,6 +179,27 @@ const char *cli_bytes(double b, char *buf, int n) {
   return buf;
 }
 
+FILE *cli_out_open(const char *path, cli_outfile *o) {
+  memset(o, 0, sizeof *o);
+  if (strcmp(path, "-") == 0)
+    return o->f = stdout;
+  snprintf(o->path, sizeof o->path, "%s", path);
+  snprintf(o->tmp, sizeof o->tmp, "%s.partial", path);
+  return o->f = fopen(o->tmp, "w");
+}
+
+int cli_out_commit(cli_outfile *o, int failed) {
+  if (o->f == stdout)
+    return fflush(stdout) || ferror(stdout) ? -1 : 0;
+  failed |= ferror(o->f) != 0;
+  failed |= fclose(o->f) != 0;
+  if (failed || rename(o->tmp, o->path) != 0) {
+    remove(o->tmp);
+    return -1;
+  }
+  return 0;
+}
+
 double cli_available_memory(void) {
   FILE *f = fopen("/proc/meminfo", "r");
   char line[256];
@@ -181,6 +233,8 @@ int main(int argc, char **argv) {
     return cmd_check(argc - 1, argv + 1);
   if (strcmp(cmd, "models") == 0)
     return cmd_models(argc - 1, argv + 1);
+  if (strcmp(cmd, "analyze") == 0)
+    return cmd_analyze(argc - 1, argv + 1);
   fprintf(stderr, "lyra: unknown command '%s' (try 'lyra --help')\n", cmd);
   return EXIT_USAGE;
 }

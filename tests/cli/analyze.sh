@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# CLI tests of lyra analyze: a run's output directory, single files in
+# each format lyra reads, the CSV/JSON outputs, and bad input with the
+# documented exit codes (2 bad command line, 3 malformed spike file,
+# 4 not found or not readable).
+set -u
+LYRA=${1:?usage: analyze.sh PATH_TO_LYRA}
+fails=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+expect() { # expect CODE DESCRIPTION -- command...
+  local want=$1 what=$2; shift 3
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  if [ "$got" != "$want" ]; then
+    echo "FAIL $what: exit $got, expected $want"; sed 's/^/  | /' "$tmp/err" | head -5
+    fails=$((fails + 1))
+  else
+    echo "ok   $what"
+  fi
+}
+contains() { # contains FILE TEXT DESCRIPTION
+  if grep -qF -- "$2" "$tmp/$1"; then echo "ok   $3"; else
+    echo "FAIL $3: '$2' not in $1"; fails=$((fails + 1)); fi
+}
+
+expect 0 "analyze --help" -- "$LYRA" analyze --help
+contains out "Usage: lyra analyze" "analyze --help shows usage"
+expect 2 "analyze without path" -- "$LYRA" analyze
+expect 2 "analyze bad option" -- "$LYRA" analyze "$tmp" --bogus
+expect 2 "analyze bad bin" -- "$LYRA" analyze "$tmp" --fano-bin abc
+expect 4 "analyze missing path" -- "$LYRA" analyze "$tmp/nothing"
+contains err "$tmp/nothing" "missing path is named"
+expect 4 "analyze directory without spikes" -- "$LYRA" analyze "$tmp"
+contains err "no spike files" "empty directory is explained"
+
+out="$tmp/run"
+expect 0 "run brunel 200 ms" -- "$LYRA" run examples/brunel.yaml \
+  --duration 200 --out "$out" --quiet
+expect 0 "analyze output directory" -- "$LYRA" analyze "$out" \
+  --csv "$tmp/a.csv" --json "$tmp/a.json" --per-neuron "$tmp/n.csv" \
+  --spectrum "$tmp/s.csv"
+contains out "window (0, 200] ms" "window from run.json"
+contains out "population" "table header"
+contains a.csv "population,size,size_inferred" "CSV header"
+contains a.csv "E,10000,0,0,200," "CSV row of E"
+if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); \
+  assert [p['population'] for p in d['populations']] == ['E','I']" \
+  "$tmp/a.json"; then echo "ok   JSON parses"; else
+  echo "FAIL JSON parses"; fails=$((fails + 1)); fi
+rows=$(wc -l <"$tmp/n.csv")
+[ "$rows" = 12501 ] && echo "ok   per-neuron CSV has every neuron" ||
+  { echo "FAIL per-neuron rows $rows"; fails=$((fails + 1)); }
+contains s.csv "E,500," "spectrum reaches 500 Hz"
+ls "$tmp"/*.partial >/dev/null 2>&1 &&
+  { echo "FAIL partial files left"; fails=$((fails + 1)); }
+
+# One file of each text kind, and the binary file, give the same E row.
+expect 0 "analyze binary file" -- "$LYRA" analyze "$out/E.spikes.lyspk" \
+  --csv "$tmp/bin.csv" --quiet
+expect 0 "analyze lyra text file" -- "$LYRA" analyze "$out/E.spikes.dat" \
+  --csv "$tmp/txt.csv" --quiet
+if cmp -s "$tmp/bin.csv" "$tmp/txt.csv"; then echo "ok   text = binary"
+else echo "FAIL text and binary analyses differ"; fails=$((fails + 1)); fi
+printf '# NEST version: 3.6\n# RecordingBackendASCII version: 2\nsender\ttime_ms\n1\t1.0\n2\t3.5\n1\t9.0\n1\t12.0\n' \
+  >"$tmp/spike_recorder-5-0.dat"
+expect 0 "analyze NEST 3 file" -- "$LYRA" analyze "$tmp/spike_recorder-5-0.dat"
+contains out "spike_recorder-5" "NEST file's population named after it"
+contains out "* size not in the file" "inferred size is flagged"
+
+printf 'sender\ttime_ms\n1\tsoon\n' >"$tmp/bad.dat"
+expect 3 "malformed text" -- "$LYRA" analyze "$tmp/bad.dat"
+contains err "bad.dat:2: expected a spike time in ms, found 'soon'" \
+  "text error names line and value"
+head -c 30 "$out/E.spikes.lyspk" >"$tmp/cut.lyspk"
+expect 3 "truncated binary" -- "$LYRA" analyze "$tmp/cut.lyspk"
+contains err "cut.lyspk" "truncated file is named"
+expect 4 "unwritable CSV" -- "$LYRA" analyze "$out" --csv /nonexistent/a.csv --quiet
+
+[ $fails -eq 0 ] && echo "all analyze tests passed" || echo "$fails failed"
+exit $((fails > 0))
