@@ -322,20 +322,42 @@ static int write_output(const char *path, int kind, const outputs *w) {
   return 0;
 }
 
-static int load_all(const analyze_opts *o, lyra_spikes ***pops, size_t *n) {
+int cli_load_spikes(const char *cmd, const char *const *paths, int n_paths,
+                    lyra_spikes ***pops, size_t *n) {
   char err[1024];
   *pops = NULL;
   *n = 0;
-  for (int i = 0; i < o->n_paths; i++) {
+  for (int i = 0; i < n_paths; i++) {
     lyra_spikes **one;
     size_t n_one;
-    int rc = lyra_spikes_load(o->paths[i], &one, &n_one, err, sizeof err);
+    int rc = lyra_spikes_load(paths[i], &one, &n_one, err, sizeof err);
     if (!rc)
       rc = lyra_spikes_merge(pops, n, one, n_one, err, sizeof err);
     if (rc) {
-      fprintf(stderr, "lyra analyze: %s\n", err);
+      fprintf(stderr, "lyra %s: %s\n", cmd, err);
+      lyra_spikes_free_all(*pops, *n);
+      *pops = NULL;
+      *n = 0;
       return rc == LYRA_EIO || rc == LYRA_ENOTFOUND ? EXIT_IO
                                                     : cli_exit_code(rc);
+    }
+  }
+  return 0;
+}
+
+int cli_analyze_pops(const char *cmd, lyra_spikes **pops, size_t n,
+                     const lyra_analysis_opts *o, lyra_pop_analysis **out) {
+  char err[1024];
+  *out = calloc(n ? n : 1, sizeof **out);
+  if (!*out)
+    return EXIT_NOMEM;
+  for (size_t i = 0; i < n; i++) {
+    int rc = lyra_analyze(pops[i], o, &(*out)[i], err, sizeof err);
+    if (rc) {
+      fprintf(stderr, "lyra %s: %s\n", cmd, err);
+      free(*out);
+      *out = NULL;
+      return cli_exit_code(rc);
     }
   }
   return 0;
@@ -354,21 +376,10 @@ int cmd_analyze(int argc, char **argv) {
     return code < 0 ? EXIT_OK : code;
   lyra_spikes **pops;
   size_t n;
-  if ((code = load_all(&o, &pops, &n))) {
-    lyra_spikes_free_all(pops, n);
+  lyra_pop_analysis *r = NULL;
+  if ((code = cli_load_spikes("analyze", o.paths, o.n_paths, &pops, &n)))
     return code;
-  }
-  lyra_pop_analysis *r = calloc(n ? n : 1, sizeof *r);
-  char err[1024];
-  for (size_t i = 0; r && i < n && !code; i++) {
-    int rc = lyra_analyze(pops[i], &o.a, &r[i], err, sizeof err);
-    if (rc) {
-      fprintf(stderr, "lyra analyze: %s\n", err);
-      code = cli_exit_code(rc);
-    }
-  }
-  if (!r)
-    code = EXIT_NOMEM;
+  code = cli_analyze_pops("analyze", pops, n, &o.a, &r);
   if (!code && !o.quiet)
     print_table(r, n, &o.a);
   outputs w = {pops, n, r, &o.a};

@@ -20,6 +20,16 @@ int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_models(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+
+/* Loads and merges the spikes of every path (lyra_spikes_load); on
+ * failure prints "lyra CMD: message" and returns an exit code. */
+int cli_load_spikes(const char *cmd, const char *const *paths, int n_paths,
+                    lyra_spikes ***pops, size_t *n);
+/* lyra_analyze on each population into a fresh array *out (free it);
+ * on failure prints the message and returns an exit code. */
+int cli_analyze_pops(const char *cmd, lyra_spikes **pops, size_t n,
+                     const lyra_analysis_opts *o, lyra_pop_analysis **out);
 
 /* An output file written under a temporary name (path.partial) and
  * renamed when complete, or standard output for "-". */
