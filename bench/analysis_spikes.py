@@ -5,6 +5,8 @@
       writes a native lyra spike file (docs/file-formats.md) with
       independent Poisson trains on the 0.1 ms grid: 10,000 neurons at
       10 Hz for 100 s is 1e7 spikes.
+  analysis_spikes.py text FILE OUT
+      writes the same spikes as a NEST 3 ASCII recorder file.
   analysis_spikes.py numpy FILE T_MS
       the peer: rates, CV of ISI (neurons with >= 3 spikes, sd with
       divisor n) and Fano factor (50 ms bins, neurons that fired) with
@@ -39,6 +41,18 @@ def make(path, neurons=10000, rate=10.0, t_ms=100000.0, seed=1):
         f.write(header)
         f.write(rec.tobytes())
     print("wrote %d spikes of %d neurons to %s" % (ids.size, neurons, path))
+
+
+def text(path, out):
+    with open(path, "rb") as f:
+        data = f.read()
+    n, hlen = struct.unpack_from("<QI", data, 8)
+    rec = np.frombuffer(data, dtype="<u4", count=2 * n, offset=20 + hlen).reshape(n, 2)
+    with open(out, "w") as f:
+        f.write("# NEST version: 3.6\n# RecordingBackendASCII version: 2\n"
+                "sender\ttime_ms\n")
+        np.savetxt(f, np.column_stack([rec[:, 0], rec[:, 1] * 0.1]),
+                   fmt=["%d", "%.1f"], delimiter="\t")
 
 
 def peer(path, t_ms):
@@ -83,6 +97,8 @@ if __name__ == "__main__":
              **({"rate": float(a[2])} if len(a) > 2 else {}),
              **({"t_ms": float(a[3])} if len(a) > 3 else {}),
              **({"seed": int(a[4])} if len(a) > 4 else {}))
+    elif len(sys.argv) == 4 and sys.argv[1] == "text":
+        text(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 4 and sys.argv[1] == "numpy":
         peer(sys.argv[2], float(sys.argv[3]))
     else:

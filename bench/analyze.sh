@@ -18,5 +18,9 @@ file="$OUT_DIR/P.spikes.lyspk"
 [ -f "$file" ] || "$PYTHON" "$here/analysis_spikes.py" make "$file" 10000 10 100000 1
 echo "== lyra analyze (all statistics: rates, CV, Fano, correlation, spectrum, chi)"
 /usr/bin/time -f "lyra: %e s wall, %M kB peak RSS" "$LYRA" analyze "$file" --t-stop 100000
+echo "== lyra analyze on the same spikes as NEST 3 text"
+txt="$OUT_DIR/spike_recorder-1-0.dat"
+[ -f "$txt" ] || "$PYTHON" "$here/analysis_spikes.py" text "$file" "$txt"
+/usr/bin/time -f "lyra (text): %e s wall, %M kB peak RSS" "$LYRA" analyze "$txt" --t-stop 100000
 echo "== numpy peer (rates, CV, Fano only)"
 /usr/bin/time -f "numpy: %e s wall, %M kB peak RSS" "$PYTHON" "$here/analysis_spikes.py" numpy "$file" 100000
