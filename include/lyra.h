@@ -295,11 +295,18 @@ int lyra_model_device_count(const lyra_model *m);
 /* Recorder output formats (bit set). */
 #define LYRA_FORMAT_BINARY 1u /* <name>.lyspk / .lystate, see docs */
 #define LYRA_FORMAT_TEXT 2u   /* NEST-style text, <name>.dat */
+#define LYRA_FORMAT_SONATA 4u /* spikes only: SONATA HDF5, spikes.h5 */
 
-/* Records the spikes of population pop to file(s) named after it. */
+/* Records the spikes of population pop to file(s) named after it. With
+ * LYRA_FORMAT_SONATA the spikes go into the run's one SONATA spike file,
+ * OUTDIR/spikes.h5, shared by every population recorded in that format:
+ * group /spikes/<population> with datasets node_ids (uint64,
+ * population-local, 0-based) and timestamps (float64, ms), sorted by
+ * time, then id (docs/file-formats.md). */
 int lyra_model_record_spikes(lyra_model *m, int pop, unsigned formats);
 /* Records state variable var of the given neurons (population-local
- * indices) every interval_ms (a multiple of dt). */
+ * indices) every interval_ms (a multiple of dt). Formats: binary and/or
+ * text (SONATA is for spikes only; so for weights and synapse dumps). */
 int lyra_model_record_state(lyra_model *m, int pop, const char *var,
                             const uint32_t *neurons, size_t n_neurons,
                             double interval_ms, unsigned formats);
