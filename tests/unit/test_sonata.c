@@ -16,38 +16,29 @@
 /* 400 + 100 neurons driven hard enough that E fires about 80,000 spikes
  * in 500 ms: more than one block of the writer (2^16), so appending to
  * the datasets is tested too. */
-static const char model_text[] =
-    "run: {dt: 0.1 ms, seed: 5}\n"
-    "populations:\n"
-    "  E: {model: iaf_psc_delta, size: 400, params: &p {tau_m: 20 ms, E_L: "
-    "0 mV, V_th: 20 mV, V_reset: 10 mV, t_ref: 2 ms}}\n"
-    "  I: {model: iaf_psc_delta, size: 100, params: *p}\n"
-    "projections:\n"
-    "  - {source: E, target: I, connect: {rule: fixed_indegree, indegree: "
-    "20}, synapse: {weight: 0.1 mV, delay: 1.5 ms}}\n"
-    "  - {source: I, target: E, connect: {rule: fixed_indegree, indegree: "
-    "10}, synapse: {weight: -0.2 mV, delay: 1 ms}}\n"
-    "devices:\n"
-    "  - {model: poisson_generator, params: {rate: 150000 Hz}, targets: E, "
-    "synapse: {weight: 0.1 mV, delay: 1 ms}}\n"
-    "  - {model: poisson_generator, params: {rate: 20000 Hz}, targets: I, "
-    "synapse: {weight: 0.1 mV, delay: 1 ms}}\n"
-    "recorders:\n"
-    "  - {type: spikes, format: [binary, sonata]}\n";
-
 static lyra_network *build(const char *dir, int threads) {
-  lyra_model *m = NULL;
-  lyra_network *net = NULL;
-  char err[1024] = "";
-  CHECK_EQ_INT(lyra_model_create(&m), 0);
-  if (lyra_model_load_string(m, model_text, sizeof model_text - 1, "s.yaml"))
-    test_fail(__FILE__, __LINE__, "%s", lyra_model_errmsg(m));
-  lyra_model_set_output_dir(m, dir);
-  lyra_model_set_threads(m, threads);
-  if (lyra_network_create(&net, m, err, sizeof err))
-    test_fail(__FILE__, __LINE__, "network create: %s", err);
-  lyra_model_destroy(m);
-  return net;
+  char text[2048];
+  snprintf(
+      text, sizeof text,
+      "run: {dt: 0.1 ms, seed: 5, output: %s, threads: %d}\n"
+      "populations:\n"
+      "  E: {model: iaf_psc_delta, size: 400, params: &p {tau_m: 20 ms, E_L: "
+      "0 mV, V_th: 20 mV, V_reset: 10 mV, t_ref: 2 ms}}\n"
+      "  I: {model: iaf_psc_delta, size: 100, params: *p}\n"
+      "projections:\n"
+      "  - {source: E, target: I, connect: {rule: fixed_indegree, indegree: "
+      "20}, synapse: {weight: 0.1 mV, delay: 1.5 ms}}\n"
+      "  - {source: I, target: E, connect: {rule: fixed_indegree, indegree: "
+      "10}, synapse: {weight: -0.2 mV, delay: 1 ms}}\n"
+      "devices:\n"
+      "  - {model: poisson_generator, params: {rate: 150000 Hz}, targets: E, "
+      "synapse: {weight: 0.1 mV, delay: 1 ms}}\n"
+      "  - {model: poisson_generator, params: {rate: 20000 Hz}, targets: I, "
+      "synapse: {weight: 0.1 mV, delay: 1 ms}}\n"
+      "recorders:\n"
+      "  - {type: spikes, format: [binary, sonata]}\n",
+      dir, threads);
+  return test_network_from_text(text, "sonata.yaml");
 }
 
 static void run(const char *dir, int threads, double ms) {
@@ -57,36 +48,6 @@ static void run(const char *dir, int threads, double ms) {
   CHECK_EQ_INT(lyra_network_simulate(net, ms, NULL, NULL), 0);
   CHECK_EQ_INT(lyra_network_finish(net), 0);
   lyra_network_destroy(net);
-}
-
-static int exists(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0;
-}
-
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  char *buf = NULL;
-  *len = 0;
-  if (!f)
-    return NULL;
-  if (fseek(f, 0, SEEK_END) == 0) {
-    long n = ftell(f);
-    buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (buf && fseek(f, 0, SEEK_SET) == 0)
-      *len = fread(buf, 1, (size_t)n, f);
-  }
-  fclose(f);
-  return buf;
-}
-
-static int same_bytes(const char *a, const char *b) {
-  size_t la, lb;
-  char *x = slurp(a, &la), *y = slurp(b, &lb);
-  int same = x && y && la == lb && memcmp(x, y, la) == 0;
-  free(x);
-  free(y);
-  return same;
 }
 
 /* Loads path, which must succeed. */
@@ -147,7 +108,7 @@ TEST(sonata_matches_binary) {
     CHECK_EQ_INT(h5[1]->first_id, 401);
   }
   snprintf(g, sizeof g, "%s/spikes.h5", two);
-  CHECK(same_bytes(f, g));
+  CHECK(test_same_file(f, g));
   size_t n_two;
   lyra_spikes **h5_two = load(g, &n_two);
   CHECK_EQ_INT(n_two, n_h5);
@@ -167,11 +128,11 @@ TEST(sonata_partial_removed) {
     return;
   CHECK_EQ_INT(lyra_network_simulate(net, 20.0, NULL, NULL), 0);
   snprintf(f, sizeof f, "%s/spikes.h5.partial", dir);
-  CHECK(exists(f));
+  CHECK(test_exists(f));
   lyra_network_destroy(net);
-  CHECK(!exists(f));
+  CHECK(!test_exists(f));
   snprintf(f, sizeof f, "%s/spikes.h5", dir);
-  CHECK(!exists(f));
+  CHECK(!test_exists(f));
 }
 
 static int load_string(lyra_model *m, const char *text) {
@@ -308,7 +269,7 @@ static void huge_ids(hid_t g) {
 }
 
 static void nan_time(hid_t g) {
-  const double t[] = {1.0, NAN, 3.0};
+  const double t[] = {1.0, (double)NAN, 3.0};
   put_data(g, "timestamps", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, t);
   only_ids(g);
 }
@@ -381,6 +342,12 @@ TEST(sonata_rejects_bad_files) {
   hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   H5Fclose(f);
   check_refused(path, "no group /spikes: not a SONATA spike file");
+  /* truncated */
+  snprintf(path, sizeof path, "%s/truncated.h5", test_tmpdir());
+  make_file(path, "p", three_spikes);
+  struct stat st;
+  CHECK(stat(path, &st) == 0 && truncate(path, st.st_size / 2) == 0);
+  check_refused(path, "cannot open as an HDF5 file");
   /* text named .h5 */
   snprintf(path, sizeof path, "%s/text.h5", test_tmpdir());
   FILE *t = fopen(path, "w");
