@@ -78,6 +78,11 @@ static void check_same_spikes(const lyra_spikes *a, const lyra_spikes *b) {
   CHECK_EQ_INT(bad, 0);
 }
 
+/* Every HDF5 object lyra opened has been closed again. */
+static void check_no_open_hdf5(void) {
+  CHECK_EQ_INT(H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL), 0);
+}
+
 /* The same run recorded in binary and SONATA reads back identically
  * (ids, times, population facts); the SONATA file of 1 and 2 threads is
  * byte-identical and reads back identically. */
@@ -116,6 +121,7 @@ TEST(sonata_matches_binary) {
     check_same_spikes(h5[k], h5_two[k]);
   lyra_spikes_free_all(h5, n_h5);
   lyra_spikes_free_all(h5_two, n_two);
+  check_no_open_hdf5();
 }
 
 /* spikes.h5 is written as spikes.h5.partial; a network destroyed before
@@ -130,6 +136,7 @@ TEST(sonata_partial_removed) {
   snprintf(f, sizeof f, "%s/spikes.h5.partial", dir);
   CHECK(test_exists(f));
   lyra_network_destroy(net);
+  check_no_open_hdf5();
   CHECK(!test_exists(f));
   snprintf(f, sizeof f, "%s/spikes.h5", dir);
   CHECK(!test_exists(f));
@@ -356,6 +363,7 @@ TEST(sonata_rejects_bad_files) {
     fclose(t);
   }
   check_refused(path, "not an HDF5 file");
+  check_no_open_hdf5();
 }
 
 /* The flat layout of older files (gids, timestamps in /spikes), unsorted,
