@@ -136,9 +136,11 @@ static int as_list(lyra_spikes *s, lyra_spikes ***out, size_t *n_out) {
   return 0;
 }
 
+/* Also true for the suffix itself: an output directory's SONATA file is
+ * named just "spikes.h5". */
 static int has_suffix(const char *name, const char *suffix) {
   size_t n = strlen(name), k = strlen(suffix);
-  return n > k && strcmp(name + n - k, suffix) == 0;
+  return n >= k && strcmp(name + n - k, suffix) == 0;
 }
 
 static int load_file(const char *path, lyra_spikes ***out, size_t *n_out,

@@ -119,6 +119,17 @@ TEST(sonata_matches_binary) {
   CHECK_EQ_INT(n_two, n_h5);
   for (size_t k = 0; k < n_two && k < n_h5; k++)
     check_same_spikes(h5[k], h5_two[k]);
+  /* An output directory without native files: its spikes.h5 is loaded. */
+  for (size_t k = 0; k < 2; k++) {
+    snprintf(g, sizeof g, "%s/%s.spikes.lyspk", two, pops[k]);
+    CHECK(unlink(g) == 0);
+  }
+  size_t n_dir;
+  lyra_spikes **dir = load(two, &n_dir);
+  CHECK_EQ_INT(n_dir, n_h5);
+  for (size_t k = 0; k < n_dir && k < n_h5; k++)
+    check_same_spikes(h5[k], dir[k]);
+  lyra_spikes_free_all(dir, n_dir);
   lyra_spikes_free_all(h5, n_h5);
   lyra_spikes_free_all(h5_two, n_two);
   check_no_open_hdf5();
