@@ -295,11 +295,18 @@ int lyra_model_device_count(const lyra_model *m);
 /* Recorder output formats (bit set). */
 #define LYRA_FORMAT_BINARY 1u /* <name>.lyspk / .lystate, see docs */
 #define LYRA_FORMAT_TEXT 2u   /* NEST-style text, <name>.dat */
+#define LYRA_FORMAT_SONATA 4u /* spikes only: SONATA HDF5, spikes.h5 */
 
-/* Records the spikes of population pop to file(s) named after it. */
+/* Records the spikes of population pop to file(s) named after it. With
+ * LYRA_FORMAT_SONATA the spikes go into the run's one SONATA spike file,
+ * OUTDIR/spikes.h5, shared by every population recorded in that format:
+ * group /spikes/<population> with datasets node_ids (uint64,
+ * population-local, 0-based) and timestamps (float64, ms), sorted by
+ * time, then id (docs/file-formats.md). */
 int lyra_model_record_spikes(lyra_model *m, int pop, unsigned formats);
 /* Records state variable var of the given neurons (population-local
- * indices) every interval_ms (a multiple of dt). */
+ * indices) every interval_ms (a multiple of dt). Formats: binary and/or
+ * text (SONATA is for spikes only; so for weights and synapse dumps). */
 int lyra_model_record_state(lyra_model *m, int pop, const char *var,
                             const uint32_t *neurons, size_t n_neurons,
                             double interval_ms, unsigned formats);
@@ -461,7 +468,9 @@ typedef struct lyra_spikes {
   char population[64];
   char model[64];    /* "" where the file does not say */
   uint32_t first_id; /* id of the population's first neuron (lyra and
-                        NEST: 1-based global; SONATA: node_id 0) */
+                        NEST: 1-based global; SONATA: 0, ids are node
+                        ids, and the size runs to the largest; lyra's own
+                        SONATA files: as in the native file) */
   uint32_t size;     /* neurons in the population */
   int size_inferred; /* 1: the file does not say; size and first_id span
                         the ids seen (neurons that never fired at either
@@ -496,12 +505,14 @@ void lyra_spikes_free(lyra_spikes *s);
 
 /* Loads every population's spikes from path: an output directory (its
  * .lyspk files; else its spikes.h5; else its .spikes.dat files), a
- * native .lyspk file, a SONATA .h5 file (every population in it) or a
- * NEST text file (.dat, .gdf, .txt). Files of one population written by
- * several NEST processes (label-nodeid-vp.dat) are given one by one and
- * merged by lyra_spikes_merge. Where a run.json lies beside the files its
- * simulated time gives t_stop_ms. On success *out is an array of *n_out
- * populations, owned by the caller (lyra_spikes_free_all). */
+ * native .lyspk file, a SONATA .h5 file (every population in it; what
+ * is accepted: docs/file-formats.md) or a NEST text file (.dat, .gdf,
+ * .txt); a file named .h5 or .hdf5 must be HDF5. Files of one population
+ * written by several NEST processes (label-nodeid-vp.dat) are given one
+ * by one and merged by lyra_spikes_merge. Where a run.json lies beside
+ * the files its simulated time gives t_stop_ms. On success *out is an
+ * array of *n_out populations, owned by the caller
+ * (lyra_spikes_free_all). */
 int lyra_spikes_load(const char *path, lyra_spikes ***out, size_t *n_out,
                      char *err, size_t errlen);
 /* Appends the populations of list b to list a (both from

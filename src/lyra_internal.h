@@ -169,9 +169,13 @@ int lyra__set_catalogue_param(lyra_model *m, const lyra_model_info *info,
                               double *params, const char *param, double value);
 /* LYRA_EINVAL with a message unless pop is a population index. */
 int lyra__check_pop(lyra_model *m, int pop);
-/* LYRA_EINVAL with a message unless formats is a non-empty LYRA_FORMAT_*
- * set. */
-int lyra__check_formats(lyra_model *m, unsigned formats);
+/* The formats each kind of recorder writes: spikes also to the run's
+ * SONATA file, everything else to files of its own. */
+#define LYRA__FILE_FORMATS (LYRA_FORMAT_BINARY | LYRA_FORMAT_TEXT)
+#define LYRA__SPIKE_FORMATS (LYRA__FILE_FORMATS | LYRA_FORMAT_SONATA)
+/* LYRA_EINVAL with a message unless formats is a non-empty subset of
+ * allowed. */
+int lyra__check_formats(lyra_model *m, unsigned formats, unsigned allowed);
 /* spec/plasticity.c: makes room for projection m->n_projs (spec s) and
  * fills its extension with defaults (static synapse, default name). */
 int lyra__add_projection_ext(lyra_model *m, const lyra_projection_spec *s);

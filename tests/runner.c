@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_TESTS 1024
@@ -41,6 +42,51 @@ const char *test_tmpdir(void) {
     }
   }
   return tmpdir;
+}
+
+char *test_slurp(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  char *buf = NULL;
+  *len = 0;
+  if (!f)
+    return NULL;
+  if (fseek(f, 0, SEEK_END) == 0) {
+    long n = ftell(f);
+    buf = n >= 0 && fseek(f, 0, SEEK_SET) == 0 ? malloc((size_t)n + 1) : NULL;
+    if (buf) {
+      *len = fread(buf, 1, (size_t)n, f);
+      buf[*len] = '\0';
+    }
+  }
+  fclose(f);
+  return buf;
+}
+
+int test_same_file(const char *a, const char *b) {
+  size_t la, lb;
+  char *x = test_slurp(a, &la), *y = test_slurp(b, &lb);
+  int same = x && y && la == lb && memcmp(x, y, la) == 0;
+  free(x);
+  free(y);
+  return same;
+}
+
+int test_exists(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0;
+}
+
+lyra_network *test_network_from_text(const char *text, const char *name) {
+  lyra_model *m = NULL;
+  lyra_network *net = NULL;
+  char err[1024] = "";
+  CHECK_EQ_INT(lyra_model_create(&m), 0);
+  if (lyra_model_load_string(m, text, strlen(text), name))
+    test_fail(__FILE__, __LINE__, "%s: %s", name, lyra_model_errmsg(m));
+  if (lyra_network_create(&net, m, err, sizeof err))
+    test_fail(__FILE__, __LINE__, "%s: %s", name, err);
+  lyra_model_destroy(m);
+  return net;
 }
 
 static void cleanup(void) {

@@ -6,6 +6,8 @@
 #ifndef LYRA_TEST_H
 #define LYRA_TEST_H
 
+#include "lyra.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -57,5 +59,16 @@ void test_fail(const char *file, int line, const char *fmt, ...);
 
 /* A fresh temporary directory for a test (removed by the runner at exit). */
 const char *test_tmpdir(void);
+
+/* The whole file, '\0'-terminated after its *len bytes (free it), or
+ * NULL. */
+char *test_slurp(const char *path, size_t *len);
+/* 1 if both files can be read and hold the same bytes. */
+int test_same_file(const char *a, const char *b);
+int test_exists(const char *path);
+
+/* A network built from model text (name appears in messages), or NULL
+ * after a failure has been reported. */
+lyra_network *test_network_from_text(const char *text, const char *name);
 
 #endif

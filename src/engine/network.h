@@ -82,9 +82,12 @@ typedef struct lyra__outfile {
   uint64_t n_records;
 } lyra__outfile;
 
+typedef struct lyra__sonata lyra__sonata;
+
 typedef struct lyra__recorder {
   lyra__recorder_spec spec;
   lyra__outfile bin, text;
+  int sonata_slot; /* population's place in net->sonata; -1: none */
   int interval_steps;
   /* State samples of a slice, filled by the threads owning the neurons,
    * written by thread 0: [parity][step in slice * n_neurons + k]. */
@@ -132,6 +135,7 @@ struct lyra_network {
   lyra__recorder *recs;
   int n_recs;
   int *spike_rec_of_pop; /* recorder index or -1 */
+  lyra__sonata *sonata;  /* spikes.h5 of the recorders that want it */
 
   int n_threads;
   lyra__thread *threads;
@@ -185,6 +189,21 @@ int lyra__write_state(lyra_network *net, int64_t t0, int64_t t1, int par);
 int lyra__recorders_close(lyra_network *net);
 void lyra__recorders_abort(lyra_network *net);
 int lyra__write_run_summary(lyra_network *net);
+
+/* record/sonata_write.c: the run's one SONATA spike file, spikes.h5
+ * (written as spikes.h5.partial until committed), shared by the spike
+ * recorders with LYRA_FORMAT_SONATA. err has LYRA__ERR_MAX bytes. */
+/* Adds population pop to the file (created on the first call); *slot
+ * receives its place for lyra__sonata_append. */
+int lyra__sonata_add(lyra_network *net, int pop, int *slot, char *err);
+/* Spikes at time t_ms of the population in slot: global ids, ascending.
+ * They are buffered and written in blocks. */
+int lyra__sonata_append(lyra_network *net, int slot, double t_ms,
+                        const uint32_t *gid, uint32_t n, char *err);
+/* Writes what is buffered and the end time, closes and renames the file. */
+int lyra__sonata_commit(lyra_network *net, char *err);
+/* Closes the file unfinished and removes it. */
+void lyra__sonata_abort(lyra_network *net);
 
 /* record/outfile.c */
 int lyra__outfile_open(lyra__outfile *o, const char *dir, const char *name,

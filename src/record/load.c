@@ -136,10 +136,22 @@ static int as_list(lyra_spikes *s, lyra_spikes ***out, size_t *n_out) {
   return 0;
 }
 
+/* Also true for the suffix itself: an output directory's SONATA file is
+ * named just "spikes.h5". */
+static int has_suffix(const char *name, const char *suffix) {
+  size_t n = strlen(name), k = strlen(suffix);
+  return n >= k && strcmp(name + n - k, suffix) == 0;
+}
+
 static int load_file(const char *path, lyra_spikes ***out, size_t *n_out,
                      char *err, size_t errlen) {
   if (lyra__is_hdf5(path))
     return lyra__sonata_read(path, out, n_out, err, errlen);
+  /* Named as HDF5 but not HDF5: say so rather than try it as text. */
+  if (has_suffix(path, ".h5") || has_suffix(path, ".hdf5"))
+    return load_fail(err, errlen, LYRA_EPARSE, path,
+                     "not an HDF5 file (no HDF5 signature), so not a SONATA "
+                     "spike file");
   unsigned char *data;
   size_t len;
   int rc = lyra__read_whole_file(path, &data, &len, err, errlen);
@@ -160,11 +172,6 @@ static int load_file(const char *path, lyra_spikes ***out, size_t *n_out,
   return as_list(s, out, n_out)
              ? load_fail(err, errlen, LYRA_ENOMEM, path, "out of memory")
              : 0;
-}
-
-static int has_suffix(const char *name, const char *suffix) {
-  size_t n = strlen(name), k = strlen(suffix);
-  return n > k && strcmp(name + n - k, suffix) == 0;
 }
 
 static int name_cmp(const void *a, const void *b) {

@@ -1,7 +1,8 @@
 /*
  * Spike and state recorders: native binary (self-describing header) and
- * NEST-style text. Records are written in the order the engine produces
- * them: by time, then by id.
+ * NEST-style text; spikes also to the run's SONATA file (sonata_write.c).
+ * Records are written in the order the engine produces them: by time, then
+ * by id.
  *
  * Binary layout (all integers little-endian):
  *   0  char[8]  magic "LYRASPK1" (spikes) or "LYRASTA1" (state)
@@ -70,6 +71,8 @@ static int open_spike_rec(lyra_network *net, lyra__recorder *r, char *err) {
       return rc;
     text_header(net, r->spec.pop, r->text.f, "sender\ttime_ms");
   }
+  if (r->spec.formats & LYRA_FORMAT_SONATA)
+    return lyra__sonata_add(net, r->spec.pop, &r->sonata_slot, err);
   return 0;
 }
 
@@ -139,6 +142,7 @@ int lyra__recorders_open(lyra_network *net, const lyra_model *m) {
     lyra__recorder *r = &net->recs[i];
     r->spec = m->recs[i];
     r->spec.neurons = NULL; /* copied below; spec memory is the model's */
+    r->sonata_slot = -1;
     net->n_recs = i + 1;
     if (m->recs[i].is_state) {
       size_t bytes = m->recs[i].n_neurons * sizeof(uint32_t);
@@ -184,7 +188,7 @@ int lyra__record_spikes(lyra_network *net, int pop, int64_t s,
   if (ri < 0)
     return 0;
   lyra__recorder *r = &net->recs[ri];
-  char tbuf[48], line[80];
+  char tbuf[48], line[80], err[LYRA__ERR_MAX];
   int tlen = lyra__format_time(net, s + 1, tbuf);
   for (uint32_t k = 0; r->bin.f && k < n;) {
     unsigned char rec[8 * 256];
@@ -206,6 +210,10 @@ int lyra__record_spikes(lyra_network *net, int pop, int64_t s,
     fwrite(line, 1, (size_t)len, r->text.f);
     r->text.n_records++;
   }
+  if (r->sonata_slot >= 0 &&
+      lyra__sonata_append(net, r->sonata_slot, (double)(s + 1) * net->dt, gid,
+                          n, err))
+    return lyra__network_error(net, LYRA_EIO, "%s", err);
   int rc = check_file(net, &r->bin);
   return rc ? rc : check_file(net, &r->text);
 }
@@ -276,10 +284,13 @@ int lyra__recorders_close(lyra_network *net) {
     if (rc)
       return lyra__network_error(net, rc, "%s", err);
   }
+  if (net->sonata && lyra__sonata_commit(net, err))
+    return lyra__network_error(net, LYRA_EIO, "%s", err);
   return 0;
 }
 
 void lyra__recorders_abort(lyra_network *net) {
+  lyra__sonata_abort(net);
   for (int i = 0; net->recs && i < net->n_recs; i++) {
     lyra__outfile_abort(&net->recs[i].bin);
     lyra__outfile_abort(&net->recs[i].text);

@@ -595,16 +595,24 @@ static lyra__recorder_spec *add_recorder(lyra_model *m) {
   return r;
 }
 
-int lyra__check_formats(lyra_model *m, unsigned formats) {
-  if (formats == 0 || (formats & ~(LYRA_FORMAT_BINARY | LYRA_FORMAT_TEXT)))
+int lyra__check_formats(lyra_model *m, unsigned formats, unsigned allowed) {
+  if (formats & LYRA_FORMAT_SONATA & ~allowed)
     return lyra__model_error(m, LYRA_EINVAL,
-                             "recorder format must be binary and/or text");
+                             "the sonata format is for spike recorders only");
+  if (formats == 0 || (formats & ~allowed))
+    return lyra__model_error(m, LYRA_EINVAL,
+                             allowed & LYRA_FORMAT_SONATA
+                                 ? "recorder format must be binary, text "
+                                   "and/or sonata"
+                                 : "recorder format must be binary and/or "
+                                   "text");
   return 0;
 }
 
 int lyra_model_record_spikes(lyra_model *m, int pop, unsigned formats) {
   int rc;
-  if ((rc = lyra__check_pop(m, pop)) || (rc = lyra__check_formats(m, formats)))
+  if ((rc = lyra__check_pop(m, pop)) ||
+      (rc = lyra__check_formats(m, formats, LYRA__SPIKE_FORMATS)))
     return rc;
   for (int i = 0; i < m->n_recs; i++)
     if (!m->recs[i].is_state && m->recs[i].pop == pop)
@@ -623,7 +631,8 @@ int lyra_model_record_state(lyra_model *m, int pop, const char *var,
                             const uint32_t *neurons, size_t n, double interval,
                             unsigned formats) {
   int rc;
-  if ((rc = lyra__check_pop(m, pop)) || (rc = lyra__check_formats(m, formats)))
+  if ((rc = lyra__check_pop(m, pop)) ||
+      (rc = lyra__check_formats(m, formats, LYRA__FILE_FORMATS)))
     return rc;
   const lyra_model_info *info = &m->pops[pop].model->info;
   int k = var ? lyra__state_index(info, var) : -1;

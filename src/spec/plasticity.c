@@ -220,7 +220,8 @@ int lyra_model_record_weights(lyra_model *m, int proj, const uint32_t *sources,
                               size_t n_targets, double interval,
                               unsigned formats) {
   int rc;
-  if ((rc = check_proj(m, proj)) || (rc = lyra__check_formats(m, formats)))
+  if ((rc = check_proj(m, proj)) ||
+      (rc = lyra__check_formats(m, formats, LYRA__FILE_FORMATS)))
     return rc;
   for (int i = 0; i < m->n_wrecs; i++)
     if (m->wrecs[i].proj == proj)
@@ -256,7 +257,8 @@ int lyra_model_record_weights(lyra_model *m, int proj, const uint32_t *sources,
 
 int lyra_model_dump_synapses(lyra_model *m, int proj, unsigned formats) {
   int rc;
-  if ((rc = check_proj(m, proj)) || (rc = lyra__check_formats(m, formats)))
+  if ((rc = check_proj(m, proj)) ||
+      (rc = lyra__check_formats(m, formats, LYRA__FILE_FORMATS)))
     return rc;
   m->pext[proj].dump_formats = formats;
   return 0;

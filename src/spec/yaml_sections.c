@@ -226,8 +226,14 @@ int lyra__yaml_populations(lyra__yctx *c, const yaml_node_t *n) {
 
 /* ---- recorders ------------------------------------------------------ */
 
-static int formats(lyra__yctx *c, const yaml_node_t *n, unsigned *out) {
-  static const char *const words[] = {"binary", "text"};
+/* The format key of recorder mapping rec: a word or a list of words; word
+ * k is LYRA_FORMAT_* bit k. Only spike recorders offer "sonata" (the
+ * run's one spikes.h5). */
+static int format_key(lyra__yctx *c, const yaml_node_t *rec, unsigned allowed,
+                      unsigned *out) {
+  static const char *const words[] = {"binary", "text", "sonata"};
+  size_t n_words = allowed & LYRA_FORMAT_SONATA ? 3 : 2;
+  const yaml_node_t *n = lyra__yaml_get(c, rec, "format", NULL);
   *out = LYRA_FORMAT_BINARY | LYRA_FORMAT_TEXT;
   if (!n)
     return 0;
@@ -236,10 +242,10 @@ static int formats(lyra__yctx *c, const yaml_node_t *n, unsigned *out) {
   *out = 0;
   for (size_t i = 0; i < lyra__yaml_list_len(n); i++) {
     int w;
-    if (lyra__yaml_word(c, lyra__yaml_list_at(c, n, i), "a format", words, 2,
-                        &w))
+    if (lyra__yaml_word(c, lyra__yaml_list_at(c, n, i), "a format", words,
+                        n_words, &w))
       return c->code;
-    *out |= w == 0 ? LYRA_FORMAT_BINARY : LYRA_FORMAT_TEXT;
+    *out |= 1u << w;
   }
   return 0;
 }
@@ -250,7 +256,7 @@ static int spike_recorder(lyra__yctx *c, const yaml_node_t *n) {
   unsigned f = 0;
   int pop = 0, rc;
   if (lyra__yaml_check_map(c, n, "a spike recorder", keys) ||
-      formats(c, lyra__yaml_get(c, n, "format", NULL), &f))
+      format_key(c, n, LYRA__SPIKE_FORMATS, &f))
     return c->code;
   pn = lyra__yaml_get(c, n, "populations", NULL);
   if (!pn || lyra__yaml_is_null(pn)) { /* default: every population */
@@ -354,7 +360,7 @@ static int state_recorder(lyra__yctx *c, const yaml_node_t *n) {
       lyra__yaml_require(c, n, "neurons", NULL, what, &nn) ||
       ((in = lyra__yaml_get(c, n, "interval", NULL)) &&
        lyra__yaml_quantity(c, in, "ms", &interval)) ||
-      formats(c, lyra__yaml_get(c, n, "format", NULL), &f) ||
+      format_key(c, n, LYRA__FILE_FORMATS, &f) ||
       neuron_list(c, nn, lyra_model_population_size(c->m, pop), &neurons,
                   &count) ||
       state_vars(c, vn, pop, neurons, count, interval, f)) {
@@ -411,7 +417,7 @@ static int weight_recorder(lyra__yctx *c, const yaml_node_t *n) {
       projection_ref(c, n, what, &proj) ||
       ((in = lyra__yaml_get(c, n, "interval", NULL)) &&
        lyra__yaml_quantity(c, in, "ms", &interval)) ||
-      formats(c, lyra__yaml_get(c, n, "format", NULL), &f))
+      format_key(c, n, LYRA__FILE_FORMATS, &f))
     return c->code;
   int spop = c->m->projs[proj].source;
   int tpop = c->m->projs[proj].target;
@@ -431,7 +437,7 @@ static int synapse_dump(lyra__yctx *c, const yaml_node_t *n) {
   int proj = 0, rc;
   if (lyra__yaml_check_map(c, n, "a synapse dump", keys) ||
       projection_ref(c, n, "a synapse dump", &proj) ||
-      formats(c, lyra__yaml_get(c, n, "format", NULL), &f))
+      format_key(c, n, LYRA__FILE_FORMATS, &f))
     return c->code;
   if ((rc = lyra_model_dump_synapses(c->m, proj, f)))
     return lyra__yaml_api_fail(c, n, rc);

@@ -6,7 +6,6 @@
 #include "test.h"
 
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static lyra_model *load_example(const char *name) {
@@ -38,35 +37,6 @@ static double rate_between(lyra_network *net, int pop, double t0, double t1) {
   for (int k = (int)(t0 / 50); k < n && k < (int)(t1 / 50); k++, used++)
     sum += rates[k];
   return used ? sum / used : -1;
-}
-
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  *len = 0;
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  *len = fread(buf, 1, (size_t)n, f);
-  buf[*len] = 0;
-  fclose(f);
-  return buf;
-}
-
-static int same_file(const char *a, const char *b) {
-  size_t la, lb;
-  char *x = slurp(a, &la), *y = slurp(b, &lb);
-  int same = x && y && la == lb && memcmp(x, y, la) == 0;
-  free(x);
-  free(y);
-  return same;
-}
-
-static int exists(const char *path) {
-  struct stat st;
-  return stat(path, &st) == 0;
 }
 
 /* The recorded spikes, analysed as the reference did: over 0.5-1.5 s,
@@ -249,14 +219,14 @@ TEST(golden_same_seed_same_bytes) {
   for (int k = 0; k < 6; k++) {
     path_in(fa, sizeof fa, a, files[k]);
     path_in(fb, sizeof fb, b, files[k]);
-    CHECK(same_file(fa, fb));
+    CHECK(test_same_file(fa, fb));
     path_in(fb, sizeof fb, c, files[k]);
-    CHECK(same_file(fa, fb));
+    CHECK(test_same_file(fa, fb));
   }
   /* A different seed gives a different network and different spikes. */
   path_in(fa, sizeof fa, a, "E.spikes.lyspk");
   path_in(fb, sizeof fb, d, "E.spikes.lyspk");
-  CHECK(!same_file(fa, fb));
+  CHECK(!test_same_file(fa, fb));
 }
 
 /* The binary and the text spike files hold the same spikes, in time then
@@ -358,15 +328,15 @@ TEST(record_partial_names) {
     return;
   CHECK_EQ_INT(lyra_network_simulate(net, 20.0, NULL, NULL), 0);
   path_in(f, sizeof f, dir, "E.spikes.lyspk.partial");
-  CHECK(exists(f));
+  CHECK(test_exists(f));
   path_in(f, sizeof f, dir, "E.spikes.lyspk");
-  CHECK(!exists(f));
+  CHECK(!test_exists(f));
   lyra_network_destroy(net); /* killed before finish */
-  CHECK(!exists(f));
+  CHECK(!test_exists(f));
   path_in(f, sizeof f, dir, "E.spikes.lyspk.partial");
-  CHECK(!exists(f));
+  CHECK(!test_exists(f));
   path_in(f, sizeof f, dir, "run.json");
-  CHECK(!exists(f));
+  CHECK(!test_exists(f));
 }
 
 /* A truncated or foreign spike file is refused with a message. */
@@ -377,7 +347,7 @@ TEST(record_reader_rejects_bad_files) {
   run_small(dir, 2, whole, 1);
   path_in(f, sizeof f, dir, "E.spikes.lyspk");
   size_t len;
-  char *data = slurp(f, &len);
+  char *data = test_slurp(f, &len);
   lyra_spikes *s = (lyra_spikes *)1;
   char err[256] = "";
   CHECK(lyra_spikes_parse(data, len - 3, "cut", &s, err, sizeof err) ==
@@ -400,7 +370,7 @@ TEST(record_run_summary) {
   run_small(dir, 2, whole, 1);
   path_in(f, sizeof f, dir, "run.json");
   size_t len;
-  char *json = slurp(f, &len);
+  char *json = test_slurp(f, &len);
   CHECK(json != NULL);
   if (json) {
     CHECK_STR_CONTAINS(json, "\"synapses\": ");
@@ -453,7 +423,7 @@ TEST(golden_threads_identical_small) {
     for (int f = 0; f < 5; f++) {
       path_in(fa, sizeof fa, ref, files[f]);
       path_in(fb, sizeof fb, dir, files[f]);
-      if (!same_file(fa, fb))
+      if (!test_same_file(fa, fb))
         test_fail(__FILE__, __LINE__, "%s differs with %d threads", files[f],
                   threads[k]);
     }
@@ -484,7 +454,7 @@ static void example_threads(const char *example, double ms) {
     for (int f = 0; f < 2; f++) {
       path_in(fa, sizeof fa, dir[0], f ? "I.spikes.lyspk" : "E.spikes.lyspk");
       path_in(fb, sizeof fb, dir[k], f ? "I.spikes.lyspk" : "E.spikes.lyspk");
-      if (!same_file(fa, fb))
+      if (!test_same_file(fa, fb))
         test_fail(__FILE__, __LINE__, "%s: spikes differ with %d threads",
                   example, threads[k]);
     }
@@ -560,7 +530,7 @@ TEST(golden_threads_identical_microcircuit) {
     for (int f = 0; f < 4; f++) {
       path_in(fa, sizeof fa, dir[0], files[f]);
       path_in(fb, sizeof fb, dir[k], files[f]);
-      if (!same_file(fa, fb))
+      if (!test_same_file(fa, fb))
         test_fail(__FILE__, __LINE__, "%s differs with %d threads", files[f],
                   threads[k]);
     }

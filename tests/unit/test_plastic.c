@@ -173,23 +173,10 @@ static const char *model_text(const rule *r, int threads, const char *out,
   return buf;
 }
 
-/* A network built from model text; name appears in messages. */
-static lyra_network *net_from_text(const char *text, const char *name) {
-  lyra_model *m = NULL;
-  lyra_network *net = NULL;
-  char err[1024] = "";
-  CHECK_EQ_INT(lyra_model_create(&m), 0);
-  if (lyra_model_load_string(m, text, strlen(text), name))
-    test_fail(__FILE__, __LINE__, "%s", lyra_model_errmsg(m));
-  if (lyra_network_create(&net, m, err, sizeof err))
-    test_fail(__FILE__, __LINE__, "%s", err);
-  lyra_model_destroy(m);
-  return net;
-}
-
 static lyra_network *make_net(const rule *r, int threads, const char *out,
                               double duration) {
-  return net_from_text(model_text(r, threads, out, duration), "plastic.yaml");
+  return test_network_from_text(model_text(r, threads, out, duration),
+                                "plastic.yaml");
 }
 
 /* Two calls, so that slices are also cut at an odd place. */
@@ -403,7 +390,7 @@ TEST(plastic_tsodyks_regular_train) {
              k ? ", " : "", 20.0 + 25.0 * k);
   snprintf(dir, sizeof dir, "%s/stp", test_tmpdir());
   snprintf(text, sizeof text, STP_MODEL, dir, times);
-  lyra_network *net = net_from_text(text, "stp.yaml");
+  lyra_network *net = test_network_from_text(text, "stp.yaml");
   /* The jumps of V_m of a, b and c, step by step. */
   double jumps[3][64], v_prev[3] = {-70, -70, -70};
   int nj[3] = {0, 0, 0};
@@ -485,7 +472,7 @@ static lyra_network *scaling_net(int threads, double lo, double hi,
   char text[4096], dir[512];
   snprintf(dir, sizeof dir, "%s/scaling", test_tmpdir());
   snprintf(text, sizeof text, SCALING_MODEL, threads, dir, lo, hi, scaling);
-  lyra_network *net = net_from_text(text, "scaling.yaml");
+  lyra_network *net = test_network_from_text(text, "scaling.yaml");
   return net;
 }
 
@@ -583,7 +570,7 @@ TEST(plastic_weight_recorder) {
            "targets: [1, 2, 9], interval: 50 ms}\n"
            "  - {type: synapses, projection: rare, format: text}\n",
            model_text(&r, 2, dir, 500.0));
-  lyra_network *net = net_from_text(text, "wrec.yaml");
+  lyra_network *net = test_network_from_text(text, "wrec.yaml");
   CHECK_EQ_INT(lyra_network_simulate(net, 500.0, NULL, NULL), 0);
   int64_t n;
   lyra_synapse *s = synapses(net, 0, &n);
@@ -667,7 +654,7 @@ TEST(validation_song_miller_abbott) {
       "  - {model: poisson_generator, params: {rate: 10 Hz}, targets: "
       "[inputs, inh], synapse: {weight: 100 mV, delay: 1 ms}}\n",
       dir);
-  lyra_network *net = net_from_text(text, "sma.yaml");
+  lyra_network *net = test_network_from_text(text, "sma.yaml");
   CHECK_EQ_INT(lyra_network_simulate(net, 150000.0, NULL, NULL), 0);
   int64_t n;
   lyra_synapse *s = synapses(net, 0, &n);
@@ -727,7 +714,7 @@ TEST(plastic_stdp_window) {
              "recorders:\n"
              "  - {type: spikes, format: binary}\n",
              dir, w0, lambda, alpha, wmax, t_pre - 0.1, t_post - 0.1);
-    lyra_network *net = net_from_text(text, "window.yaml");
+    lyra_network *net = test_network_from_text(text, "window.yaml");
     CHECK_EQ_INT(lyra_network_simulate(net, 200.0, NULL, NULL), 0);
     CHECK_EQ_INT(lyra_network_finish(net), 0);
     lyra_spikes *ps = read_spikes(dir, "pre"), *qs = read_spikes(dir, "post");
@@ -780,7 +767,7 @@ TEST(plastic_scaling_population_normalize) {
       "  - {model: poisson_generator, params: {rate: 20 Hz}, targets: [a, b, "
       "post], synapse: {weight: 30 mV}}\n",
       dir);
-  lyra_network *net = net_from_text(text, "popscale.yaml");
+  lyra_network *net = test_network_from_text(text, "popscale.yaml");
   CHECK_EQ_INT(lyra_network_simulate(net, 400.0, NULL, NULL), 0);
   double sum[20] = {0};
   for (int p = 0; p < 3; p++) {

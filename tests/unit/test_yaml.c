@@ -380,7 +380,7 @@ TEST(yaml_bad_words) {
   BAD(POPS "recorders:\n  - {type: voltmeter}\n", LYRA_EPARSE, 5,
       "expected a recorder type (one of: spikes, state, weights, synapses)");
   BAD(POPS "recorders:\n  - {type: spikes, format: hdf5}\n", LYRA_EPARSE, 5,
-      "expected a format (one of: binary, text)");
+      "expected a format (one of: binary, text, sonata)");
   BAD(POPS "projections:\n  - source: E\n    target: I\n    synapse:\n"
            "      weight: {distribution: poisson, lam: 1}\n",
       LYRA_EPARSE, 8, "expected a distribution (one of: constant");
