@@ -587,6 +587,44 @@ int64_t lyra_population_rate(const lyra_spikes *s, const lyra_analysis_opts *o,
 int64_t lyra_rate_spectrum(const lyra_spikes *s, const lyra_analysis_opts *o,
                            double *freq_hz, double *power, size_t n);
 
+/* ------------------------------------------------------------------ */
+/* Reading recorded state                                              */
+/* ------------------------------------------------------------------ */
+
+/* The samples of one state variable of chosen neurons, as read from a
+ * native <population>.<variable>.lystate file (docs/file-formats.md). */
+typedef struct lyra_state {
+  char population[64];
+  char model[64];
+  char variable[64]; /* "V_m", ... */
+  char unit[16];     /* "mV", "pA", "nS", or "" */
+  uint32_t first_id; /* id of the population's first neuron (1-based) */
+  uint32_t size;     /* neurons in the population */
+  double dt_ms;
+  uint64_t seed;
+  uint32_t interval_steps; /* steps between samples */
+  uint32_t n_neurons;      /* K: neurons recorded */
+  uint32_t *ids;           /* [K] their global ids, in the recorder's order
+                              (repeats allowed) */
+  uint64_t n;              /* samples */
+  uint32_t *steps;         /* [n] increasing multiples of interval_steps */
+  double *times_ms;        /* [n] steps[i] * dt_ms */
+  double *values;          /* [n * K]: values[i * K + j] is the value of
+                              neuron ids[j] at times_ms[i], in unit */
+} lyra_state;
+
+/* Reads and checks a native state file: its magic, header, size against
+ * the sample count, ids inside the population and steps increasing. On
+ * failure *out is NULL and err (if not NULL) holds one line naming the
+ * file and what is wrong. The result is the caller's: lyra_state_free.
+ * Safe from any thread. */
+int lyra_state_read(const char *path, lyra_state **out, char *err,
+                    size_t errlen);
+/* The same from memory (name is used in messages). */
+int lyra_state_parse(const void *data, size_t len, const char *name,
+                     lyra_state **out, char *err, size_t errlen);
+void lyra_state_free(lyra_state *s);
+
 #if defined(__GNUC__) && !defined(_WIN32)
 #pragma GCC visibility pop
 #endif

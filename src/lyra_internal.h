@@ -183,6 +183,14 @@ int lyra__validate_plasticity(lyra_model *m);
  * err says what failed. */
 int lyra__read_whole_file(const char *path, unsigned char **data, size_t *len,
                           char *err, size_t errlen);
+/* Little-endian integers of the binary files. */
+uint32_t lyra__get_u32(const unsigned char *b);
+uint64_t lyra__get_u64(const unsigned char *b);
+/* The value of the line "key: value" in a binary file's header text (len
+ * bytes, not terminated), without leading blanks: a pointer into text and
+ * its length in *vlen; NULL if no line has that key. */
+const char *lyra__header_find(const char *text, size_t len, const char *key,
+                              size_t *vlen);
 /* A zeroed lyra_spikes with ids and times_ms for n spikes, or NULL. */
 lyra_spikes *lyra__spikes_alloc(uint64_t n);
 /* Sorts spikes by time, then id (stable), if they are not in that order. */

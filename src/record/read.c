@@ -13,13 +13,13 @@
 
 #define MAX_FILE ((size_t)1 << 36) /* 64 GiB */
 
-static uint32_t get_u32(const unsigned char *b) {
+uint32_t lyra__get_u32(const unsigned char *b) {
   return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
          (uint32_t)b[3] << 24;
 }
 
-static uint64_t get_u64(const unsigned char *b) {
-  return (uint64_t)get_u32(b) | (uint64_t)get_u32(b + 4) << 32;
+uint64_t lyra__get_u64(const unsigned char *b) {
+  return (uint64_t)lyra__get_u32(b) | (uint64_t)lyra__get_u32(b + 4) << 32;
 }
 
 static int fail(char *err, size_t n, int code, const char *name,
@@ -29,9 +29,8 @@ static int fail(char *err, size_t n, int code, const char *name,
   return code;
 }
 
-/* Finds "key: value" in the header text (len bytes, not terminated). */
-static int header_value(const char *text, size_t len, const char *key,
-                        char *out, size_t outlen) {
+const char *lyra__header_find(const char *text, size_t len, const char *key,
+                              size_t *vlen) {
   size_t klen = strlen(key);
   for (size_t i = 0; i < len;) {
     size_t e = i;
@@ -42,14 +41,26 @@ static int header_value(const char *text, size_t len, const char *key,
       size_t v = i + klen + 1;
       while (v < e && text[v] == ' ')
         v++;
-      size_t n = e - v < outlen - 1 ? e - v : outlen - 1;
-      memcpy(out, text + v, n);
-      out[n] = '\0';
-      return 0;
+      *vlen = e - v;
+      return text + v;
     }
     i = e + 1;
   }
-  return -1;
+  return NULL;
+}
+
+/* Copies the value of "key: value" in the header text (len bytes, not
+ * terminated) into out, cut to outlen - 1 bytes. */
+static int header_value(const char *text, size_t len, const char *key,
+                        char *out, size_t outlen) {
+  size_t n;
+  const char *v = lyra__header_find(text, len, key, &n);
+  if (!v)
+    return -1;
+  n = n < outlen - 1 ? n : outlen - 1;
+  memcpy(out, v, n);
+  out[n] = '\0';
+  return 0;
 }
 
 static int parse_header(lyra_spikes *s, const char *text, size_t len) {
@@ -86,7 +97,8 @@ static int parse_header(lyra_spikes *s, const char *text, size_t len) {
 static int parse_records(lyra_spikes *s, const unsigned char *rec) {
   uint32_t last_step = 0;
   for (uint64_t i = 0; i < s->n; i++) {
-    uint32_t id = get_u32(rec + 8 * i), step = get_u32(rec + 8 * i + 4);
+    uint32_t id = lyra__get_u32(rec + 8 * i),
+             step = lyra__get_u32(rec + 8 * i + 4);
     if (id < s->first_id || id - s->first_id >= s->size || step < last_step)
       return -1;
     s->ids[i] = id;
@@ -105,8 +117,8 @@ int lyra_spikes_parse(const void *data, size_t len, const char *name,
   if (len < 20 || memcmp(b, "LYRASPK1", 8) != 0)
     return fail(err, errlen, LYRA_EPARSE, name,
                 "not a lyra spike file (expected magic LYRASPK1)");
-  uint64_t n = get_u64(b + 8);
-  uint32_t hlen = get_u32(b + 16);
+  uint64_t n = lyra__get_u64(b + 8);
+  uint32_t hlen = lyra__get_u32(b + 16);
   if (hlen > len - 20 || n > (len - 20 - hlen) / 8 || n * 8 != len - 20 - hlen)
     return fail(err, errlen, LYRA_EPARSE, name,
                 "truncated or incomplete (record count does not match the "
