@@ -625,6 +625,61 @@ int lyra_state_parse(const void *data, size_t len, const char *name,
                      lyra_state **out, char *err, size_t errlen);
 void lyra_state_free(lyra_state *s);
 
+/* ------------------------------------------------------------------ */
+/* Figures                                                             */
+/* ------------------------------------------------------------------ */
+
+/* What to draw and how big. lyra_plot_defaults fills the defaults; change
+ * what you need. A NULL options pointer means the defaults. Times follow
+ * the analysis window: a spike or sample at t is drawn if
+ * t_start_ms < t <= t_stop_ms. */
+typedef struct lyra_plot_opts {
+  int width, height;    /* PNG: pixels; SVG, PDF: points. 1200 x 800;
+                           width 400 .. 16000, height 300 .. 16000; text
+                           scales with the size */
+  double t_start_ms;    /* default 0 */
+  double t_stop_ms;     /* default 0: the end of the recording (the
+                           spikes' t_stop_ms), else the last spike or
+                           sample */
+  double bin_ms;        /* population-rate bins of the raster figure;
+                           0 (default): a 1-2-5 width giving about 200
+                           bins */
+  uint32_t max_neurons; /* raster: the first max_neurons neurons of each
+                           population are shown (100) */
+  uint32_t max_traces;  /* traces: the first max_traces recorded neurons
+                           are drawn (10) */
+  const char *title;    /* NULL or "": a title made from the data */
+} lyra_plot_opts;
+void lyra_plot_defaults(lyra_plot_opts *o);
+
+/* Every figure is written in the format its file name ends in: ".png"
+ * (white background), ".svg" or ".pdf" (any case). It is drawn into
+ * path + ".partial" and renamed to path when complete; on failure nothing
+ * is left at either name. Returns 0, LYRA_EINVAL (bad options, no
+ * populations, unknown extension), LYRA_EIO (cannot write) or
+ * LYRA_ENOMEM, with one line in err naming what is wrong. Populations
+ * without spikes or neurons are drawn with the note "no spikes". Safe
+ * from any thread. */
+
+/* The spike raster (one colour per population, stacked in the order
+ * given, the first population at the bottom) above the population rate
+ * in Hz (one line per population, bins of bin_ms), on a shared time axis,
+ * with a legend of population names and sizes. */
+int lyra_plot_raster(lyra_spikes *const *pops, size_t n,
+                     const lyra_plot_opts *o, const char *path, char *err,
+                     size_t errlen);
+/* Histograms, side by side, of the neurons' firing rates (Hz) and of the
+ * CV of their inter-spike intervals (neurons with at least 3 spikes), as
+ * lyra_analyze_neurons computes them in the window, as a percentage of
+ * each population. */
+int lyra_plot_histograms(lyra_spikes *const *pops, size_t n,
+                         const lyra_plot_opts *o, const char *path, char *err,
+                         size_t errlen);
+/* The recorded variable of the first max_traces neurons of s against
+ * time, one colour per neuron, with the variable's unit on the axis. */
+int lyra_plot_traces(const lyra_state *s, const lyra_plot_opts *o,
+                     const char *path, char *err, size_t errlen);
+
 #if defined(__GNUC__) && !defined(_WIN32)
 #pragma GCC visibility pop
 #endif
