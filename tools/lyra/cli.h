@@ -17,6 +17,7 @@ enum {
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_models(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 
 /* Prints the help of a command ("run", ...) or the overview (NULL).
  * Returns -1 (and says so) if there is no such command. */
@@ -28,10 +29,15 @@ int cli_exit_code(int rc);
 int cli_load_model(const char *path, lyra_model **out);
 /* Parses a number with an optional unit suffix "ms"/"s" into ms. */
 int cli_parse_ms(const char *text, double *out);
+/* The value of time option `name` of command `cmd` (1000, 1000ms, 1s) in
+ * ms; says what is wrong and returns -1 if it is not one. */
+int cli_time_option(const char *cmd, const char *name, const char *val,
+                    double *out);
 /* Formats bytes as "12.3 MB". */
 const char *cli_bytes(double bytes, char *buf, int n);
-/* Draws DIR/raster.svg from the run's binary spike files; its path goes
- * to path. Returns 0, or -1 if nothing could be drawn or written. */
+/* Draws DIR/raster.png from the run's spike files; its path goes to
+ * path. Returns 0, or -1 (with a message) if nothing could be drawn or
+ * written. */
 int cli_plot_raster(lyra_network *net, char *path, size_t pathlen);
 /* Memory available to this process (bytes), or 0 if unknown. */
 double cli_available_memory(void);

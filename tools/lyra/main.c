@@ -17,7 +17,9 @@ static const struct {
      "  run MODEL      simulate a model and summarise what it did\n"
      "  check MODEL    validate a model; print neuron/synapse counts and "
      "memory\n"
-     "  models [NAME]  list neuron and device models, or describe one\n\n"
+     "  models [NAME]  list neuron and device models, or describe one\n"
+     "  plot PATH      draw figures of recorded spikes or state (PNG, SVG, "
+     "PDF)\n\n"
      "Options:\n"
      "  -h, --help     show help (also: lyra COMMAND --help)\n"
      "  --version      print the version\n\n"
@@ -48,7 +50,7 @@ static const struct {
      "                 real-time factor, events/s and bytes per synapse\n"
      "  --quiet        no progress line and no table\n"
      "  --no-progress  no progress line\n"
-     "  --plot         draw a raster and rate plot into DIR/raster.svg\n"
+     "  --plot         draw a raster and rate plot into DIR/raster.png\n"
      "  --force        run even if the model seems too large for memory\n"
      "  -h, --help     show this help\n\n"
      "A progress line (percent, simulated time, real-time factor, ETA) is\n"
@@ -61,6 +63,33 @@ static const struct {
      "Exits 3 with file:line:column and a message if the model is "
      "invalid.\n\n"
      "Options:\n  -h, --help     show this help\n"},
+    {"plot", "lyra plot PATH [OPTIONS]",
+     "Draw figures of recorded spikes or state. PATH is an output\n"
+     "directory, a spike file (.lyspk, NEST text .dat/.gdf, SONATA .h5) or a\n"
+     "state file (.lystate). Each figure's path is printed.\n\n"
+     "Figures (--kind):\n"
+     "  raster   spike raster of each population above its rate (default\n"
+     "           for spikes): PATH/raster.png, or beside a spike file\n"
+     "  hist     histograms of the neurons' firing rates and CVs of\n"
+     "           inter-spike intervals: histograms.png\n"
+     "  trace    the recorded variable against time, one line per neuron\n"
+     "           (default for a state file): POP.VAR.png beside each\n"
+     "           POP.VAR.lystate\n"
+     "  all      every figure the directory has data for\n\n"
+     "Options:\n"
+     "  --kind K       raster, hist, trace or all\n"
+     "  --out FILE     the figure's file when one is drawn; .png, .svg or "
+     ".pdf\n"
+     "  --t-start T    window start, e.g. 200, 200ms or 0.2s (default 0)\n"
+     "  --t-stop T     window end (default: end of the recording)\n"
+     "  --bin T        population-rate bins (default: about 200 bins)\n"
+     "  --neurons N    neurons shown per population, or traces drawn\n"
+     "                 (default 100 and 10)\n"
+     "  --width PX     figure width, 400..16000 (default 1200)\n"
+     "  --height PX    figure height, 300..16000 (default 800)\n"
+     "  -h, --help     show this help\n\n"
+     "Exits 2 on a bad option, 4 if PATH cannot be read or a figure "
+     "written.\n"},
     {"models", "lyra models [NAME]",
      "Without NAME: list every neuron and device model. With NAME: its\n"
      "equations, integration scheme, parameters with units and defaults,\n"
@@ -137,6 +166,17 @@ int cli_parse_ms(const char *text, double *out) {
   return 0;
 }
 
+int cli_time_option(const char *cmd, const char *name, const char *val,
+                    double *out) {
+  if (cli_parse_ms(val, out) == 0)
+    return 0;
+  fprintf(stderr,
+          "lyra %s: %s: expected a time such as 1000, 1000ms or 1s, found "
+          "'%s'\n",
+          cmd, name, val);
+  return -1;
+}
+
 const char *cli_bytes(double b, char *buf, int n) {
   const char *unit[] = {"B", "kB", "MB", "GB", "TB"};
   int u = 0;
@@ -181,6 +221,8 @@ int main(int argc, char **argv) {
     return cmd_check(argc - 1, argv + 1);
   if (strcmp(cmd, "models") == 0)
     return cmd_models(argc - 1, argv + 1);
+  if (strcmp(cmd, "plot") == 0)
+    return cmd_plot(argc - 1, argv + 1);
   fprintf(stderr, "lyra: unknown command '%s' (try 'lyra --help')\n", cmd);
   return EXIT_USAGE;
 }
