@@ -435,7 +435,7 @@ typedef struct hist_bins {
 static hist_bins hist_range(const spike_fig *sf, const neuron_stats *st, int cv,
                             size_t *count) {
   double quantum = cv ? 0 : 1e3 / (sf->t1 - sf->t0);
-  double lo = INFINITY, hi = -INFINITY;
+  double lo = (double)INFINITY, hi = -(double)INFINITY;
   *count = 0;
   for (size_t k = 0; k < sf->n; k++)
     for (uint32_t i = 0; st[k].rate && i < sf->pops[k]->size; i++) {
@@ -628,7 +628,7 @@ static void trace_line(const lyra__fig *f, const lyra__rect *r,
 static lyra__axis trace_value_axis(const trace_fig *tf, char *label,
                                    size_t cap) {
   const lyra_state *s = tf->s;
-  double lo = INFINITY, hi = -INFINITY;
+  double lo = (double)INFINITY, hi = -(double)INFINITY;
   for (uint64_t i = tf->begin; i < tf->end; i++)
     for (uint32_t j = 0; j < tf->traces; j++) {
       double v = s->values[i * s->n_neurons + j];

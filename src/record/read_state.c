@@ -43,9 +43,10 @@ static int header_uint(const char *text, size_t len, const char *key,
 /* The neurons line: exactly K global ids inside the population. */
 static int parse_ids(lyra_state *s, const char *text, size_t len) {
   size_t n;
-  const char *v = lyra__header_find(text, len, "ids", &n), *end = v + n;
+  const char *v = lyra__header_find(text, len, "ids", &n);
   if (!v)
     return -1;
+  const char *end = v + n;
   for (uint32_t j = 0; j < s->n_neurons; j++) {
     uint64_t id = 0;
     int digits = 0;
@@ -125,8 +126,8 @@ static lyra_state *state_alloc(uint64_t n, uint64_t k) {
   s->ids = lyra__malloc(lyra__mul_size(k, sizeof *s->ids));
   s->steps = lyra__malloc(lyra__mul_size(n ? n : 1, sizeof *s->steps));
   s->times_ms = lyra__malloc(lyra__mul_size(n ? n : 1, sizeof *s->times_ms));
-  s->values = lyra__malloc(
-      lyra__mul_size(lyra__mul_size(n ? n : 1, k), sizeof *s->values));
+  size_t values = lyra__mul_size(n, k);
+  s->values = lyra__malloc(lyra__mul_size(values ? values : 1, 8));
   if (!s->ids || !s->steps || !s->times_ms || !s->values) {
     lyra_state_free(s);
     return NULL;
@@ -155,8 +156,10 @@ int lyra_state_parse(const void *data, size_t len, const char *name,
                         "%s: truncated (the header is longer than the file)",
                         name);
   /* The number of neurons K comes first: the record size, and so the
-   * sample count the file size allows, depend on it. */
-  if (header_uint(text, hlen, "neurons", 1, MAX_NEURONS, &k))
+   * sample count the file size allows, depend on it. Each of its K ids
+   * takes a digit and a blank of the header, so a few bytes cannot make
+   * us allocate for millions. */
+  if (header_uint(text, hlen, "neurons", 1, MAX_NEURONS, &k) || k > hlen / 2)
     return lyra__errf_n(err, errlen, LYRA_EPARSE, "%s: malformed header", name);
   size_t body = len - 20 - hlen, rec = 4 + 8 * (size_t)k;
   if (n > body / rec || n * rec != body)

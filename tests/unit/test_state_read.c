@@ -128,6 +128,9 @@ TEST(record_state_read_rejects_bad_files) {
                LYRA_EPARSE);
   CHECK_EQ_INT(parse_parts(HEADER("11", "0"), 0, steps, 3, err, 256),
                LYRA_EPARSE);
+  /* more neurons than the header could list: refused before allocating */
+  CHECK_EQ_INT(parse_parts(HEADER("11", "16777216"), 0, steps, 0, err, 256),
+               LYRA_EPARSE);
   /* steps off the interval, or going back */
   CHECK_EQ_INT(parse_parts(HEADER("11 15", "2"), 2, skew, 3, err, 256),
                LYRA_EPARSE);
