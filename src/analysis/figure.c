@@ -105,8 +105,12 @@ static cairo_surface_t *create_surface(int format, void *file, int w, int h) {
   }
 }
 
-int lyra__fig_open(lyra__fig *f, const char *path, int width, int height,
-                   char *err, size_t errlen) {
+static int fig_close(lyra__fig *f, int rc, char *err, size_t errlen);
+
+/* Starts a width x height figure in the format path's extension names,
+ * with a white background; writes go to path.partial. */
+static int fig_open(lyra__fig *f, const char *path, int width, int height,
+                    char *err, size_t errlen) {
   memset(f, 0, sizeof *f);
   f->format = format_of(path);
   if (f->format < 0)
@@ -117,25 +121,24 @@ int lyra__fig_open(lyra__fig *f, const char *path, int width, int height,
   f->path = lyra__strdup(path);
   f->tmp_path = lyra__malloc(strlen(path) + sizeof ".partial");
   if (!f->path || !f->tmp_path)
-    return lyra__fig_close(
+    return fig_close(
         f, lyra__errf_n(err, errlen, LYRA_ENOMEM, "%s: out of memory", path),
         NULL, 0);
   sprintf(f->tmp_path, "%s.partial", path);
   if (!(f->file = fopen(f->tmp_path, "wb")))
-    return lyra__fig_close(f,
-                           lyra__errf_n(err, errlen, LYRA_EIO,
-                                        "%s: cannot write: %s", path,
-                                        strerror(errno)),
-                           NULL, 0);
+    return fig_close(f,
+                     lyra__errf_n(err, errlen, LYRA_EIO, "%s: cannot write: %s",
+                                  path, strerror(errno)),
+                     NULL, 0);
   f->surface = create_surface(f->format, f->file, width, height);
   f->cr = cairo_create(f->surface);
   if (cairo_status(f->cr) != CAIRO_STATUS_SUCCESS)
-    return lyra__fig_close(
-        f,
-        lyra__errf_n(err, errlen, LYRA_ENOMEM,
-                     "%s: cannot draw a %dx%d figure: %s", path, width, height,
-                     cairo_status_to_string(cairo_status(f->cr))),
-        NULL, 0);
+    return fig_close(f,
+                     lyra__errf_n(err, errlen, LYRA_ENOMEM,
+                                  "%s: cannot draw a %dx%d figure: %s", path,
+                                  width, height,
+                                  cairo_status_to_string(cairo_status(f->cr))),
+                     NULL, 0);
   f->w = width;
   f->h = height;
   f->scale = lyra__plot_scale(width, height);
@@ -163,7 +166,10 @@ static int finish_surface(lyra__fig *f, char *err, size_t errlen) {
   return 0;
 }
 
-int lyra__fig_close(lyra__fig *f, int rc, char *err, size_t errlen) {
+/* Completes the file and renames it to its path; on failure (or with
+ * rc != 0, a failure while drawing, passed through) removes it. Returns
+ * the first failure. */
+static int fig_close(lyra__fig *f, int rc, char *err, size_t errlen) {
   if (!rc && f->cr)
     rc = finish_surface(f, err, errlen);
   cairo_destroy(f->cr);
@@ -180,6 +186,17 @@ int lyra__fig_close(lyra__fig *f, int rc, char *err, size_t errlen) {
   free(f->tmp_path);
   memset(f, 0, sizeof *f);
   return rc;
+}
+
+int lyra__fig_draw(const char *path, int width, int height, lyra__draw_fn draw,
+                   const void *data, char *err, size_t errlen) {
+  lyra__fig f;
+  int rc = fig_open(&f, path, width, height, err, errlen);
+  if (rc)
+    return rc;
+  if ((rc = draw(&f, data)))
+    lyra__errf_n(err, errlen, rc, "%s: out of memory", path);
+  return fig_close(&f, rc, err, errlen);
 }
 
 /* ---- colour and text ------------------------------------------------ */

@@ -337,43 +337,47 @@ static void title_or(const lyra__fig *f, const lyra_plot_opts *o,
   lyra__fig_title(f, o->title && o->title[0] ? o->title : made);
 }
 
-int lyra_plot_raster(lyra_spikes *const *pops, size_t n,
-                     const lyra_plot_opts *o, const char *path, char *err,
-                     size_t errlen) {
-  spike_fig sf;
-  int rc = spike_fig_init(&sf, pops, n, o, path, err, errlen);
-  if (rc)
-    return rc;
-  double bin = rate_bin(&sf);
-  double nb = ceil((sf.t1 - sf.t0) / bin - 1e-9);
+/* The population rates of the raster figure: nbins bins of bin. */
+typedef struct raster_fig {
+  const spike_fig *sf;
+  double bin;
+  size_t nbins;
+  double *rate; /* [n * nbins] */
+} raster_fig;
+
+static int draw_raster(const lyra__fig *f, const void *data) {
+  const raster_fig *rf = data;
+  const spike_fig *sf = rf->sf;
+  lyra__rect raster, rp;
+  char title[128];
+  lyra__raster_layout(f->w, f->h, &raster, &rp);
+  snprintf(title, sizeof title,
+           "Spike raster and population rate, %g\u2013%g ms", sf->t0, sf->t1);
+  title_or(f, &sf->o, title);
+  raster_panel(f, &raster, sf);
+  rate_panel(f, &rp, sf, rf->rate, rf->bin, rf->nbins);
+  return population_legend(f, sf);
+}
+
+/* The raster figure of checked input: the rates, then the drawing. */
+static int plot_raster(const spike_fig *sf, char *err, size_t errlen) {
+  raster_fig rf = {sf, rate_bin(sf), 0, NULL};
+  double nb = ceil((sf->t1 - sf->t0) / rf.bin - 1e-9);
   if (!(nb <= MAX_RATE_BINS))
     return lyra__errf_n(err, errlen, LYRA_EINVAL,
                         "%s: %g ms bins over %g ms are too many (at most "
                         "%d)",
-                        path, bin, sf.t1 - sf.t0, MAX_RATE_BINS);
-  size_t nbins = nb > 1 ? (size_t)nb : 1;
-  double *rate = lyra__malloc(lyra__mul_size(n * nbins, sizeof *rate));
-  if (!rate)
-    return lyra__errf_n(err, errlen, LYRA_ENOMEM, "%s: out of memory", path);
-  for (size_t k = 0; k < n; k++)
-    population_rate(&sf, pops[k], bin, nbins, rate + k * nbins);
-  lyra__fig f;
-  rc = lyra__fig_open(&f, path, sf.o.width, sf.o.height, err, errlen);
-  if (!rc) {
-    lyra__rect raster, rp;
-    char title[128];
-    lyra__raster_layout(f.w, f.h, &raster, &rp);
-    snprintf(title, sizeof title,
-             "Spike raster and population rate, %g\u2013%g ms", sf.t0, sf.t1);
-    title_or(&f, &sf.o, title);
-    raster_panel(&f, &raster, &sf);
-    rate_panel(&f, &rp, &sf, rate, bin, nbins);
-    rc = population_legend(&f, &sf);
-    if (rc)
-      lyra__errf_n(err, errlen, rc, "%s: out of memory", path);
-    rc = lyra__fig_close(&f, rc, err, errlen);
-  }
-  free(rate);
+                        sf->path, rf.bin, sf->t1 - sf->t0, MAX_RATE_BINS);
+  rf.nbins = nb > 1 ? (size_t)nb : 1;
+  rf.rate = lyra__malloc(lyra__mul_size(sf->n * rf.nbins, sizeof *rf.rate));
+  if (!rf.rate)
+    return lyra__errf_n(err, errlen, LYRA_ENOMEM, "%s: out of memory",
+                        sf->path);
+  for (size_t k = 0; k < sf->n; k++)
+    population_rate(sf, sf->pops[k], rf.bin, rf.nbins, rf.rate + k * rf.nbins);
+  int rc = lyra__fig_draw(sf->path, sf->o.width, sf->o.height, draw_raster, &rf,
+                          err, errlen);
+  free(rf.rate);
   return rc;
 }
 
@@ -514,47 +518,70 @@ static int draw_hist(const lyra__fig *f, const lyra__rect *r,
   return 0;
 }
 
-static int draw_histograms(const lyra__fig *f, const spike_fig *sf,
-                           const neuron_stats *st) {
+typedef struct hist_fig {
+  const spike_fig *sf;
+  const neuron_stats *st;
+} hist_fig;
+
+static int draw_histograms(const lyra__fig *f, const void *data) {
   static const hist_panel rates = {0, "firing rate (Hz)",
                                    "neurons (% of population)", "no neurons"};
   static const hist_panel cvs = {1, "CV of inter-spike intervals",
                                  "neurons (% of those with 3 spikes or more)",
                                  "no neuron with 3 spikes or more"};
+  const hist_fig *hf = data;
   lyra__rect left, right;
   char title[128];
   lyra__hist_layout(f->w, f->h, &left, &right);
   snprintf(title, sizeof title,
            "Firing rates and CV of inter-spike intervals, %g\u2013%g ms",
-           sf->t0, sf->t1);
-  title_or(f, &sf->o, title);
-  int rc = draw_hist(f, &left, sf, st, &rates);
+           hf->sf->t0, hf->sf->t1);
+  title_or(f, &hf->sf->o, title);
+  int rc = draw_hist(f, &left, hf->sf, hf->st, &rates);
   if (!rc)
-    rc = draw_hist(f, &right, sf, st, &cvs);
-  return rc ? rc : population_legend(f, sf);
+    rc = draw_hist(f, &right, hf->sf, hf->st, &cvs);
+  return rc ? rc : population_legend(f, hf->sf);
+}
+
+/* The histograms of checked input: the neurons' statistics, then the
+ * drawing. */
+static int plot_histograms(const spike_fig *sf, char *err, size_t errlen) {
+  neuron_stats *st = lyra__calloc(sf->n, sizeof *st);
+  if (!st)
+    return lyra__errf_n(err, errlen, LYRA_ENOMEM, "%s: out of memory",
+                        sf->path);
+  hist_fig hf = {sf, st};
+  int rc = stats_collect(sf, st, err, errlen);
+  if (!rc)
+    rc = lyra__fig_draw(sf->path, sf->o.width, sf->o.height, draw_histograms,
+                        &hf, err, errlen);
+  stats_free(st, sf->n);
+  return rc;
+}
+
+/* ---- the public entries of the spike figures ------------------------ */
+
+typedef int (*spike_plot_fn)(const spike_fig *sf, char *err, size_t errlen);
+
+/* Checks the input and the options, then has plot draw the figure. */
+static int plot_spikes(spike_plot_fn plot, lyra_spikes *const *pops, size_t n,
+                       const lyra_plot_opts *o, const char *path, char *err,
+                       size_t errlen) {
+  spike_fig sf;
+  int rc = spike_fig_init(&sf, pops, n, o, path, err, errlen);
+  return rc ? rc : plot(&sf, err, errlen);
+}
+
+int lyra_plot_raster(lyra_spikes *const *pops, size_t n,
+                     const lyra_plot_opts *o, const char *path, char *err,
+                     size_t errlen) {
+  return plot_spikes(plot_raster, pops, n, o, path, err, errlen);
 }
 
 int lyra_plot_histograms(lyra_spikes *const *pops, size_t n,
                          const lyra_plot_opts *o, const char *path, char *err,
                          size_t errlen) {
-  spike_fig sf;
-  int rc = spike_fig_init(&sf, pops, n, o, path, err, errlen);
-  if (rc)
-    return rc;
-  neuron_stats *st = lyra__calloc(n, sizeof *st);
-  if (!st)
-    return lyra__errf_n(err, errlen, LYRA_ENOMEM, "%s: out of memory", path);
-  rc = stats_collect(&sf, st, err, errlen);
-  lyra__fig f;
-  if (!rc &&
-      !(rc = lyra__fig_open(&f, path, sf.o.width, sf.o.height, err, errlen))) {
-    rc = draw_histograms(&f, &sf, st);
-    if (rc)
-      lyra__errf_n(err, errlen, rc, "%s: out of memory", path);
-    rc = lyra__fig_close(&f, rc, err, errlen);
-  }
-  stats_free(st, n);
-  return rc;
+  return plot_spikes(plot_histograms, pops, n, o, path, err, errlen);
 }
 
 /* ---- traces of a state variable -------------------------------------- */
@@ -669,7 +696,8 @@ static int trace_legend(const lyra__fig *f, const trace_fig *tf) {
   return 0;
 }
 
-static int draw_traces(const lyra__fig *f, const trace_fig *tf) {
+static int draw_traces(const lyra__fig *f, const void *data) {
+  const trace_fig *tf = data;
   const lyra_state *s = tf->s;
   lyra__rect r;
   char title[256], label[128];
@@ -730,11 +758,6 @@ int lyra_plot_traces(const lyra_state *s, const lyra_plot_opts *o,
                         "%s: no recorded neurons to plot", path);
   if ((rc = trace_window(&tf, path, err, errlen)))
     return rc;
-  lyra__fig f;
-  if ((rc = lyra__fig_open(&f, path, tf.o.width, tf.o.height, err, errlen)))
-    return rc;
-  rc = draw_traces(&f, &tf);
-  if (rc)
-    lyra__errf_n(err, errlen, rc, "%s: out of memory", path);
-  return lyra__fig_close(&f, rc, err, errlen);
+  return lyra__fig_draw(path, tf.o.width, tf.o.height, draw_traces, &tf, err,
+                        errlen);
 }

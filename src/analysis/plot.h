@@ -77,14 +77,14 @@ typedef struct lyra__fig {
 
 enum { LYRA__FIG_PNG, LYRA__FIG_SVG, LYRA__FIG_PDF };
 
-/* Starts a width x height figure in the format path's extension names,
- * with a white background; writes go to path.partial. */
-int lyra__fig_open(lyra__fig *f, const char *path, int width, int height,
-                   char *err, size_t errlen);
-/* Completes the file and renames it to its path; on failure (or with
- * rc != 0, a failure while drawing, passed through) removes it. Returns
- * the first failure. */
-int lyra__fig_close(lyra__fig *f, int rc, char *err, size_t errlen);
+/* Draws a figure: draw(f, data) draws it, returning 0 or LYRA_ENOMEM. */
+typedef int (*lyra__draw_fn)(const lyra__fig *f, const void *data);
+/* Draws a width x height figure into path, in the format its extension
+ * names, on a white background: into path.partial, renamed to path when
+ * complete and removed on failure. A failure of draw is reported as
+ * "path: out of memory". */
+int lyra__fig_draw(const char *path, int width, int height, lyra__draw_fn draw,
+                   const void *data, char *err, size_t errlen);
 
 /* Colour k of the palette (cycling), at opacity alpha. */
 void lyra__fig_colour(const lyra__fig *f, size_t k, double alpha);

@@ -63,15 +63,9 @@ static int header_value(const char *text, size_t len, const char *key,
   return 0;
 }
 
-static int parse_header(lyra_spikes *s, const char *text, size_t len) {
+int lyra__header_population(const char *text, size_t len, uint32_t *first_id,
+                            uint32_t *size, double *dt_ms, uint64_t *seed) {
   char v[128], *end;
-  if (header_value(text, len, "format", v, sizeof v) ||
-      strcmp(v, "lyra-spikes 1") != 0)
-    return -1;
-  if (header_value(text, len, "population", s->population,
-                   sizeof s->population) ||
-      header_value(text, len, "model", s->model, sizeof s->model))
-    return -1;
   if (header_value(text, len, "first_id", v, sizeof v))
     return -1;
   unsigned long long first = strtoull(v, &end, 10);
@@ -79,19 +73,33 @@ static int parse_header(lyra_spikes *s, const char *text, size_t len) {
     return -1;
   if (header_value(text, len, "size", v, sizeof v))
     return -1;
-  unsigned long long size = strtoull(v, &end, 10);
-  if (*end || end == v || size < 1 || first + size - 1 > UINT32_MAX)
+  unsigned long long n = strtoull(v, &end, 10);
+  if (*end || end == v || n < 1 || first + n - 1 > UINT32_MAX)
     return -1;
   if (header_value(text, len, "dt_ms", v, sizeof v))
     return -1;
-  s->dt_ms = strtod(v, &end);
-  if (*end || end == v || !(s->dt_ms > 0 && s->dt_ms < 1e6))
+  double dt = strtod(v, &end);
+  if (*end || end == v || !(dt > 0 && dt < 1e6))
     return -1;
   if (!header_value(text, len, "seed", v, sizeof v))
-    s->seed = strtoull(v, NULL, 10);
-  s->first_id = (uint32_t)first;
-  s->size = (uint32_t)size;
+    *seed = strtoull(v, NULL, 10);
+  *first_id = (uint32_t)first;
+  *size = (uint32_t)n;
+  *dt_ms = dt;
   return 0;
+}
+
+static int parse_header(lyra_spikes *s, const char *text, size_t len) {
+  char v[128];
+  if (header_value(text, len, "format", v, sizeof v) ||
+      strcmp(v, "lyra-spikes 1") != 0)
+    return -1;
+  if (header_value(text, len, "population", s->population,
+                   sizeof s->population) ||
+      header_value(text, len, "model", s->model, sizeof s->model))
+    return -1;
+  return lyra__header_population(text, len, &s->first_id, &s->size, &s->dt_ms,
+                                 &s->seed);
 }
 
 static int parse_records(lyra_spikes *s, const unsigned char *rec) {

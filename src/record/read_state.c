@@ -20,7 +20,7 @@ static int header_string(const char *text, size_t len, const char *key,
                          char *out, size_t cap) {
   size_t n;
   const char *v = lyra__header_find(text, len, key, &n);
-  if (!v || n >= cap || memchr(v, '\0', n))
+  if (!v || n == 0 || n >= cap || memchr(v, '\0', n))
     return -1;
   memcpy(out, v, n);
   out[n] = '\0';
@@ -65,8 +65,8 @@ static int parse_ids(lyra_state *s, const char *text, size_t len) {
 }
 
 static int parse_header(lyra_state *s, const char *text, size_t len) {
-  char v[128], *end;
-  uint64_t first, size, interval;
+  char v[128];
+  uint64_t interval;
   if (header_string(text, len, "format", v, sizeof v) ||
       strcmp(v, "lyra-state 1") != 0)
     return -1;
@@ -81,21 +81,11 @@ static int parse_header(lyra_state *s, const char *text, size_t len) {
   if (!u || ulen >= sizeof s->unit || memchr(u, '\0', ulen))
     return -1;
   memcpy(s->unit, u, ulen);
-  if (header_uint(text, len, "first_id", 1, UINT32_MAX, &first) ||
-      header_uint(text, len, "size", 1, UINT32_MAX - first + 1, &size) ||
-      header_uint(text, len, "interval_steps", 1, UINT32_MAX, &interval))
+  if (header_uint(text, len, "interval_steps", 1, UINT32_MAX, &interval))
     return -1;
-  if (header_string(text, len, "dt_ms", v, sizeof v))
-    return -1;
-  s->dt_ms = strtod(v, &end);
-  if (*end || end == v || !(s->dt_ms > 0 && s->dt_ms < 1e6))
-    return -1;
-  if (!header_string(text, len, "seed", v, sizeof v))
-    s->seed = strtoull(v, NULL, 10);
-  s->first_id = (uint32_t)first;
-  s->size = (uint32_t)size;
   s->interval_steps = (uint32_t)interval;
-  return 0;
+  return lyra__header_population(text, len, &s->first_id, &s->size, &s->dt_ms,
+                                 &s->seed);
 }
 
 /* Samples: a step that is a positive multiple of the interval, larger

@@ -108,18 +108,24 @@ static long ink_in(const image *im, const lyra__rect *r, int *colourful) {
   return n;
 }
 
-TEST(plot_raster_pixels) {
+/* The raster of two_populations() drawn with o (NULL: defaults) into
+ * name, read back; 0 if both went well. */
+static int raster_png(const lyra_plot_opts *o, const char *name, image *im) {
   lyra_spikes *p[2];
   char path[512], err[256] = "";
-  image im;
   two_populations(p);
-  tmp_path(path, sizeof path, "raster.png");
-  int rc = lyra_plot_raster(p, 2, NULL, path, err, sizeof err);
+  tmp_path(path, sizeof path, name);
+  int rc = lyra_plot_raster(p, 2, o, path, err, sizeof err);
   if (rc)
     test_fail(__FILE__, __LINE__, "%s", err);
   lyra_spikes_free(p[0]);
   lyra_spikes_free(p[1]);
-  if (rc || load_png(path, &im))
+  return rc ? rc : load_png(path, im);
+}
+
+TEST(plot_raster_pixels) {
+  image im;
+  if (raster_png(NULL, "raster.png", &im))
     return;
   CHECK_EQ_INT(im.w, 1200);
   CHECK_EQ_INT(im.h, 800);
@@ -151,8 +157,6 @@ TEST(plot_raster_pixels) {
 /* A larger figure is the same figure, scaled: the spike moves with the
  * layout. */
 TEST(plot_raster_size_and_window) {
-  lyra_spikes *p[2];
-  char path[512], err[256] = "";
   image im;
   lyra_plot_opts o;
   lyra_plot_defaults(&o);
@@ -160,14 +164,7 @@ TEST(plot_raster_size_and_window) {
   o.height = 1000;
   o.t_start_ms = 60; /* B's spike at 50 ms is left out */
   o.t_stop_ms = 160;
-  two_populations(p);
-  tmp_path(path, sizeof path, "raster-big.png");
-  int rc = lyra_plot_raster(p, 2, &o, path, err, sizeof err);
-  if (rc)
-    test_fail(__FILE__, __LINE__, "%s", err);
-  lyra_spikes_free(p[0]);
-  lyra_spikes_free(p[1]);
-  if (rc || load_png(path, &im))
+  if (raster_png(&o, "raster-big.png", &im))
     return;
   CHECK_EQ_INT(im.w, 1800);
   CHECK_EQ_INT(im.h, 1000);

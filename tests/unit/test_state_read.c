@@ -112,33 +112,37 @@ static int parse_parts(const char *header, uint32_t k, const uint32_t *steps,
 }
 
 TEST(record_state_read_rejects_bad_files) {
-  const uint32_t steps[] = {10, 20, 30}, skew[] = {10, 25, 30},
-                 back[] = {20, 10, 30};
+  static const uint32_t good[] = {10, 20, 30}, skew[] = {10, 25, 30},
+                        back[] = {20, 10, 30};
+  static const struct {
+    const char *header;
+    uint32_t k;
+    const uint32_t *steps;
+    const char *why;
+  } bad[] = {
+      /* ids outside the population, or not as many as announced */
+      {HEADER("11 16", "2"), 2, good, "malformed header"},
+      {HEADER("11 12 13", "2"), 2, good, "malformed header"},
+      {HEADER("11", "2"), 2, good, "malformed header"},
+      {HEADER("11 1x", "2"), 2, good, "malformed header"},
+      {HEADER("11", "0"), 0, good, "malformed header"},
+      /* steps off the interval, or going back */
+      {HEADER("11 15", "2"), 2, skew, "corrupt records"},
+      {HEADER("11 15", "2"), 2, back, "corrupt records"},
+  };
   char err[256];
-  CHECK_EQ_INT(parse_parts(HEADER("11 15", "2"), 2, steps, 3, err, 256), 0);
-  /* ids outside the population, or not as many as announced */
-  CHECK_EQ_INT(parse_parts(HEADER("11 16", "2"), 2, steps, 3, err, 256),
-               LYRA_EPARSE);
-  CHECK_STR_CONTAINS(err, "parts: malformed header");
-  CHECK_EQ_INT(parse_parts(HEADER("11 12 13", "2"), 2, steps, 3, err, 256),
-               LYRA_EPARSE);
-  CHECK_EQ_INT(parse_parts(HEADER("11", "2"), 2, steps, 3, err, 256),
-               LYRA_EPARSE);
-  CHECK_EQ_INT(parse_parts(HEADER("11 1x", "2"), 2, steps, 3, err, 256),
-               LYRA_EPARSE);
-  CHECK_EQ_INT(parse_parts(HEADER("11", "0"), 0, steps, 3, err, 256),
-               LYRA_EPARSE);
+  CHECK_EQ_INT(parse_parts(HEADER("11 15", "2"), 2, good, 3, err, 256), 0);
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    CHECK_EQ_INT(
+        parse_parts(bad[i].header, bad[i].k, bad[i].steps, 3, err, 256),
+        LYRA_EPARSE);
+    CHECK_STR_CONTAINS(err, bad[i].why);
+  }
   /* more neurons than the header could list: refused before allocating */
-  CHECK_EQ_INT(parse_parts(HEADER("11", "16777216"), 0, steps, 0, err, 256),
-               LYRA_EPARSE);
-  /* steps off the interval, or going back */
-  CHECK_EQ_INT(parse_parts(HEADER("11 15", "2"), 2, skew, 3, err, 256),
-               LYRA_EPARSE);
-  CHECK_STR_CONTAINS(err, "corrupt records");
-  CHECK_EQ_INT(parse_parts(HEADER("11 15", "2"), 2, back, 3, err, 256),
+  CHECK_EQ_INT(parse_parts(HEADER("11", "16777216"), 0, good, 0, err, 256),
                LYRA_EPARSE);
   /* not a state file; another format version */
-  CHECK_EQ_INT(parse_parts("format: lyra-state 2\n", 1, steps, 0, err, 256),
+  CHECK_EQ_INT(parse_parts("format: lyra-state 2\n", 1, good, 0, err, 256),
                LYRA_EPARSE);
   lyra_state *s = (lyra_state *)1;
   CHECK_EQ_INT(lyra_state_parse("LYRASPK1........", 16, "spk", &s, err, 256),
