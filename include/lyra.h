@@ -623,6 +623,7 @@ int lyra_state_read(const char *path, lyra_state **out, char *err,
 /* The same from memory (name is used in messages). */
 int lyra_state_parse(const void *data, size_t len, const char *name,
                      lyra_state **out, char *err, size_t errlen);
+/* Frees s and its arrays; NULL is a no-op. */
 void lyra_state_free(lyra_state *s);
 
 /* ------------------------------------------------------------------ */
@@ -650,6 +651,7 @@ typedef struct lyra_plot_opts {
                            are drawn (10) */
   const char *title;    /* NULL or "": a title made from the data */
 } lyra_plot_opts;
+/* Fills o with the defaults above. */
 void lyra_plot_defaults(lyra_plot_opts *o);
 
 /* Every figure is written in the format its file name ends in: ".png"
@@ -658,8 +660,8 @@ void lyra_plot_defaults(lyra_plot_opts *o);
  * is left at either name. Returns 0, LYRA_EINVAL (bad options, no
  * populations, unknown extension), LYRA_EIO (cannot write) or
  * LYRA_ENOMEM, with one line in err naming what is wrong. Populations
- * without spikes or neurons are drawn with the note "no spikes". Safe
- * from any thread. */
+ * without spikes or neurons are drawn with the note "no spikes". The
+ * data are only read, during the call. Safe from any thread. */
 
 /* The spike raster (one colour per population, stacked in the order
  * given, the first population at the bottom) above the population rate
