@@ -598,6 +598,101 @@ int64_t lyra_population_rate(const lyra_spikes *s, const lyra_analysis_opts *o,
 int64_t lyra_rate_spectrum(const lyra_spikes *s, const lyra_analysis_opts *o,
                            double *freq_hz, double *power, size_t n);
 
+/* ------------------------------------------------------------------ */
+/* Reading recorded state                                              */
+/* ------------------------------------------------------------------ */
+
+/* The samples of one state variable of chosen neurons, as read from a
+ * native <population>.<variable>.lystate file (docs/file-formats.md). */
+typedef struct lyra_state {
+  char population[64];
+  char model[64];
+  char variable[64]; /* "V_m", ... */
+  char unit[16];     /* "mV", "pA", "nS", or "" */
+  uint32_t first_id; /* id of the population's first neuron (1-based) */
+  uint32_t size;     /* neurons in the population */
+  double dt_ms;
+  uint64_t seed;
+  uint32_t interval_steps; /* steps between samples */
+  uint32_t n_neurons;      /* K: neurons recorded */
+  uint32_t *ids;           /* [K] their global ids, in the recorder's order
+                              (repeats allowed) */
+  uint64_t n;              /* samples */
+  uint32_t *steps;         /* [n] increasing multiples of interval_steps */
+  double *times_ms;        /* [n] steps[i] * dt_ms */
+  double *values;          /* [n * K]: values[i * K + j] is the value of
+                              neuron ids[j] at times_ms[i], in unit */
+} lyra_state;
+
+/* Reads and checks a native state file: its magic, header, size against
+ * the sample count, ids inside the population and steps increasing. On
+ * failure *out is NULL and err (if not NULL) holds one line naming the
+ * file and what is wrong. The result is the caller's: lyra_state_free.
+ * Safe from any thread. */
+int lyra_state_read(const char *path, lyra_state **out, char *err,
+                    size_t errlen);
+/* The same from memory (name is used in messages). */
+int lyra_state_parse(const void *data, size_t len, const char *name,
+                     lyra_state **out, char *err, size_t errlen);
+/* Frees s and its arrays; NULL is a no-op. */
+void lyra_state_free(lyra_state *s);
+
+/* ------------------------------------------------------------------ */
+/* Figures                                                             */
+/* ------------------------------------------------------------------ */
+
+/* What to draw and how big. lyra_plot_defaults fills the defaults; change
+ * what you need. A NULL options pointer means the defaults. Times follow
+ * the analysis window: a spike or sample at t is drawn if
+ * t_start_ms < t <= t_stop_ms. */
+typedef struct lyra_plot_opts {
+  int width, height;    /* PNG: pixels; SVG, PDF: points. 1200 x 800;
+                           width 400 .. 16000, height 300 .. 16000; text
+                           scales with the size */
+  double t_start_ms;    /* default 0 */
+  double t_stop_ms;     /* default 0: the end of the recording (the
+                           spikes' t_stop_ms), else the last spike or
+                           sample */
+  double bin_ms;        /* population-rate bins of the raster figure;
+                           0 (default): a 1-2-5 width giving about 200
+                           bins */
+  uint32_t max_neurons; /* raster: the first max_neurons neurons of each
+                           population are shown (100) */
+  uint32_t max_traces;  /* traces: the first max_traces recorded neurons
+                           are drawn (10) */
+  const char *title;    /* NULL or "": a title made from the data */
+} lyra_plot_opts;
+/* Fills o with the defaults above. */
+void lyra_plot_defaults(lyra_plot_opts *o);
+
+/* Every figure is written in the format its file name ends in: ".png"
+ * (white background), ".svg" or ".pdf" (any case). It is drawn into
+ * path + ".partial" and renamed to path when complete; on failure nothing
+ * is left at either name. Returns 0, LYRA_EINVAL (bad options, no
+ * populations, unknown extension), LYRA_EIO (cannot write) or
+ * LYRA_ENOMEM, with one line in err naming what is wrong. Populations
+ * without spikes or neurons are drawn with the note "no spikes". The
+ * data are only read, during the call. Safe from any thread. */
+
+/* The spike raster (one colour per population, stacked in the order
+ * given, the first population at the bottom) above the population rate
+ * in Hz (one line per population, bins of bin_ms), on a shared time axis,
+ * with a legend of population names and sizes. */
+int lyra_plot_raster(lyra_spikes *const *pops, size_t n,
+                     const lyra_plot_opts *o, const char *path, char *err,
+                     size_t errlen);
+/* Histograms, side by side, of the neurons' firing rates (Hz) and of the
+ * CV of their inter-spike intervals (neurons with at least 3 spikes), as
+ * lyra_analyze_neurons computes them in the window, as a percentage of
+ * each population. */
+int lyra_plot_histograms(lyra_spikes *const *pops, size_t n,
+                         const lyra_plot_opts *o, const char *path, char *err,
+                         size_t errlen);
+/* The recorded variable of the first max_traces neurons of s against
+ * time, one colour per neuron, with the variable's unit on the axis. */
+int lyra_plot_traces(const lyra_state *s, const lyra_plot_opts *o,
+                     const char *path, char *err, size_t errlen);
+
 #if defined(__GNUC__) && !defined(_WIN32)
 #pragma GCC visibility pop
 #endif

@@ -187,6 +187,19 @@ int lyra__validate_plasticity(lyra_model *m);
  * err says what failed. */
 int lyra__read_whole_file(const char *path, unsigned char **data, size_t *len,
                           char *err, size_t errlen);
+/* Little-endian integers of the binary files. */
+uint32_t lyra__get_u32(const unsigned char *b);
+uint64_t lyra__get_u64(const unsigned char *b);
+/* The value of the line "key: value" in a binary file's header text (len
+ * bytes, not terminated), without leading blanks: a pointer into text and
+ * its length in *vlen; NULL if no line has that key. */
+const char *lyra__header_find(const char *text, size_t len, const char *key,
+                              size_t *vlen);
+/* The keys every binary file of a population has: first_id, size (ids
+ * within 1 .. 2^32 - 1), dt_ms and, if present, seed; -1 if one is
+ * missing or out of range (the outputs are then unchanged). */
+int lyra__header_population(const char *text, size_t len, uint32_t *first_id,
+                            uint32_t *size, double *dt_ms, uint64_t *seed);
 /* A zeroed lyra_spikes with ids and times_ms for n spikes, or NULL. */
 lyra_spikes *lyra__spikes_alloc(uint64_t n);
 /* Sorts spikes by time, then id (stable), if they are not in that order. */

@@ -13,13 +13,13 @@
 
 #define MAX_FILE ((size_t)1 << 36) /* 64 GiB */
 
-static uint32_t get_u32(const unsigned char *b) {
+uint32_t lyra__get_u32(const unsigned char *b) {
   return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
          (uint32_t)b[3] << 24;
 }
 
-static uint64_t get_u64(const unsigned char *b) {
-  return (uint64_t)get_u32(b) | (uint64_t)get_u32(b + 4) << 32;
+uint64_t lyra__get_u64(const unsigned char *b) {
+  return (uint64_t)lyra__get_u32(b) | (uint64_t)lyra__get_u32(b + 4) << 32;
 }
 
 static int fail(char *err, size_t n, int code, const char *name,
@@ -29,9 +29,8 @@ static int fail(char *err, size_t n, int code, const char *name,
   return code;
 }
 
-/* Finds "key: value" in the header text (len bytes, not terminated). */
-static int header_value(const char *text, size_t len, const char *key,
-                        char *out, size_t outlen) {
+const char *lyra__header_find(const char *text, size_t len, const char *key,
+                              size_t *vlen) {
   size_t klen = strlen(key);
   for (size_t i = 0; i < len;) {
     size_t e = i;
@@ -42,25 +41,31 @@ static int header_value(const char *text, size_t len, const char *key,
       size_t v = i + klen + 1;
       while (v < e && text[v] == ' ')
         v++;
-      size_t n = e - v < outlen - 1 ? e - v : outlen - 1;
-      memcpy(out, text + v, n);
-      out[n] = '\0';
-      return 0;
+      *vlen = e - v;
+      return text + v;
     }
     i = e + 1;
   }
-  return -1;
+  return NULL;
 }
 
-static int parse_header(lyra_spikes *s, const char *text, size_t len) {
+/* Copies the value of "key: value" in the header text (len bytes, not
+ * terminated) into out, cut to outlen - 1 bytes. */
+static int header_value(const char *text, size_t len, const char *key,
+                        char *out, size_t outlen) {
+  size_t n;
+  const char *v = lyra__header_find(text, len, key, &n);
+  if (!v)
+    return -1;
+  n = n < outlen - 1 ? n : outlen - 1;
+  memcpy(out, v, n);
+  out[n] = '\0';
+  return 0;
+}
+
+int lyra__header_population(const char *text, size_t len, uint32_t *first_id,
+                            uint32_t *size, double *dt_ms, uint64_t *seed) {
   char v[128], *end;
-  if (header_value(text, len, "format", v, sizeof v) ||
-      strcmp(v, "lyra-spikes 1") != 0)
-    return -1;
-  if (header_value(text, len, "population", s->population,
-                   sizeof s->population) ||
-      header_value(text, len, "model", s->model, sizeof s->model))
-    return -1;
   if (header_value(text, len, "first_id", v, sizeof v))
     return -1;
   unsigned long long first = strtoull(v, &end, 10);
@@ -68,25 +73,40 @@ static int parse_header(lyra_spikes *s, const char *text, size_t len) {
     return -1;
   if (header_value(text, len, "size", v, sizeof v))
     return -1;
-  unsigned long long size = strtoull(v, &end, 10);
-  if (*end || end == v || size < 1 || first + size - 1 > UINT32_MAX)
+  unsigned long long n = strtoull(v, &end, 10);
+  if (*end || end == v || n < 1 || first + n - 1 > UINT32_MAX)
     return -1;
   if (header_value(text, len, "dt_ms", v, sizeof v))
     return -1;
-  s->dt_ms = strtod(v, &end);
-  if (*end || end == v || !(s->dt_ms > 0 && s->dt_ms < 1e6))
+  double dt = strtod(v, &end);
+  if (*end || end == v || !(dt > 0 && dt < 1e6))
     return -1;
   if (!header_value(text, len, "seed", v, sizeof v))
-    s->seed = strtoull(v, NULL, 10);
-  s->first_id = (uint32_t)first;
-  s->size = (uint32_t)size;
+    *seed = strtoull(v, NULL, 10);
+  *first_id = (uint32_t)first;
+  *size = (uint32_t)n;
+  *dt_ms = dt;
   return 0;
+}
+
+static int parse_header(lyra_spikes *s, const char *text, size_t len) {
+  char v[128];
+  if (header_value(text, len, "format", v, sizeof v) ||
+      strcmp(v, "lyra-spikes 1") != 0)
+    return -1;
+  if (header_value(text, len, "population", s->population,
+                   sizeof s->population) ||
+      header_value(text, len, "model", s->model, sizeof s->model))
+    return -1;
+  return lyra__header_population(text, len, &s->first_id, &s->size, &s->dt_ms,
+                                 &s->seed);
 }
 
 static int parse_records(lyra_spikes *s, const unsigned char *rec) {
   uint32_t last_step = 0;
   for (uint64_t i = 0; i < s->n; i++) {
-    uint32_t id = get_u32(rec + 8 * i), step = get_u32(rec + 8 * i + 4);
+    uint32_t id = lyra__get_u32(rec + 8 * i),
+             step = lyra__get_u32(rec + 8 * i + 4);
     if (id < s->first_id || id - s->first_id >= s->size || step < last_step)
       return -1;
     s->ids[i] = id;
@@ -105,8 +125,8 @@ int lyra_spikes_parse(const void *data, size_t len, const char *name,
   if (len < 20 || memcmp(b, "LYRASPK1", 8) != 0)
     return fail(err, errlen, LYRA_EPARSE, name,
                 "not a lyra spike file (expected magic LYRASPK1)");
-  uint64_t n = get_u64(b + 8);
-  uint32_t hlen = get_u32(b + 16);
+  uint64_t n = lyra__get_u64(b + 8);
+  uint32_t hlen = lyra__get_u32(b + 16);
   if (hlen > len - 20 || n > (len - 20 - hlen) / 8 || n * 8 != len - 20 - hlen)
     return fail(err, errlen, LYRA_EPARSE, name,
                 "truncated or incomplete (record count does not match the "

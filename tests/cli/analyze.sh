@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # CLI tests of lyra analyze: a run's output directory, single files in
 # each format lyra reads, the CSV/JSON outputs, and bad input with the
-# documented exit codes (2 bad command line, 3 malformed spike file,
-# 4 not found or not readable).
+# documented exit codes (2 bad command line, 4 input missing, unreadable
+# or malformed).
 set -u
 LYRA=${1:?usage: analyze.sh PATH_TO_LYRA}
 fails=0
@@ -70,13 +70,34 @@ contains out "spike_recorder-5" "NEST file's population named after it"
 contains out "* size not in the file" "inferred size is flagged"
 
 printf 'sender\ttime_ms\n1\tsoon\n' >"$tmp/bad.dat"
-expect 3 "malformed text" -- "$LYRA" analyze "$tmp/bad.dat"
+expect 4 "malformed text" -- "$LYRA" analyze "$tmp/bad.dat"
 contains err "bad.dat:2: expected a spike time in ms, found 'soon'" \
   "text error names line and value"
 head -c 30 "$out/E.spikes.lyspk" >"$tmp/cut.lyspk"
-expect 3 "truncated binary" -- "$LYRA" analyze "$tmp/cut.lyspk"
+expect 4 "truncated binary" -- "$LYRA" analyze "$tmp/cut.lyspk"
 contains err "cut.lyspk" "truncated file is named"
 expect 4 "unwritable CSV" -- "$LYRA" analyze "$out" --csv /nonexistent/a.csv --quiet
+
+# lyra report: one HTML file, everything embedded, nothing fetched.
+expect 0 "report --help" -- "$LYRA" report --help
+contains out "Usage: lyra report" "report --help shows usage"
+expect 2 "report without path" -- "$LYRA" report
+expect 4 "report of a missing path" -- "$LYRA" report "$tmp/nothing"
+expect 0 "report of the output directory" -- "$LYRA" report "$out"
+contains out "$out/report.html" "report says where it wrote"
+contains run/report.html "<td>E</td><td>10000</td>" "report has the table"
+contains run/report.html "simulated time (ms)</th><td>200" "report has the run summary"
+n_img=$(grep -o "src='data:image/png;base64," "$out/report.html" | wc -l)
+[ "$n_img" = 2 ] && echo "ok   report embeds raster and histograms" ||
+  { echo "FAIL report embeds $n_img images"; fails=$((fails + 1)); }
+if grep -qE "(src|href)=['\"](https?:|/|\.)" "$out/report.html"; then
+  echo "FAIL report refers to other files"; fails=$((fails + 1))
+else echo "ok   report is self-contained"; fi
+expect 0 "report to a chosen file with a title" -- "$LYRA" report \
+  "$out/E.spikes.lyspk" --out "$tmp/r.html" --title "E <only>" --t-start 50
+contains r.html "<h1>E &lt;only&gt;</h1>" "title is escaped"
+contains r.html "Window (50, 200] ms" "report window"
+expect 4 "report not writable" -- "$LYRA" report "$out" --out /nonexistent/r.html
 
 [ $fails -eq 0 ] && echo "all analyze tests passed" || echo "$fails failed"
 exit $((fails > 0))

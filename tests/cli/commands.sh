@@ -24,7 +24,7 @@ contains() { # contains FILE TEXT DESCRIPTION
     echo "FAIL $3: '$2' not in $1"; fails=$((fails + 1)); fi
 }
 
-for c in run check models; do
+for c in run check models plot; do
   expect 0 "$c --help" -- "$LYRA" "$c" --help
   contains out "Usage: lyra $c" "$c --help shows usage"
 done
@@ -62,12 +62,64 @@ expect 0 "run brunel 50 ms" -- "$LYRA" run examples/brunel.yaml \
   --duration 50ms --seed 3 --out "$tmp/b" --plot
 contains out "population" "run prints the table"
 contains out "real-time factor" "run prints timing"
-for f in E.spikes.lyspk E.spikes.dat I.spikes.lyspk run.json raster.svg; do
+for f in E.spikes.lyspk E.spikes.dat I.spikes.lyspk run.json raster.png; do
   if [ -s "$tmp/b/$f" ]; then echo "ok   run wrote $f"; else
     echo "FAIL run did not write $f"; fails=$((fails + 1)); fi
 done
 if ls "$tmp/b"/*.partial >/dev/null 2>&1; then
   echo "FAIL partial files left"; fails=$((fails + 1)); fi
+contains out "raster plot: $tmp/b/raster.png" "run --plot names the figure"
+if head -c 8 "$tmp/b/raster.png" | grep -q PNG; then echo "ok   raster.png is a PNG";
+else echo "FAIL raster.png is not a PNG"; fails=$((fails + 1)); fi
+
+# lyra plot draws from the run's output directory, or from one file.
+rm "$tmp/b/raster.png"
+expect 0 "plot DIR" -- "$LYRA" plot "$tmp/b"
+contains out "$tmp/b/raster.png" "plot DIR prints the figure's path"
+if [ -s "$tmp/b/raster.png" ]; then echo "ok   plot DIR wrote raster.png"; else
+  echo "FAIL plot DIR did not write raster.png"; fails=$((fails + 1)); fi
+expect 0 "plot --kind hist --out FILE.svg" -- "$LYRA" plot "$tmp/b" \
+  --kind hist --out "$tmp/h.svg" --width 800 --height 600
+if head -c 200 "$tmp/h.svg" | grep -q "<svg"; then echo "ok   --out FILE.svg is SVG";
+else echo "FAIL --out FILE.svg is not SVG"; fails=$((fails + 1)); fi
+expect 0 "plot a spike file, a window" -- "$LYRA" plot "$tmp/b/E.spikes.dat" \
+  --t-start 10 --t-stop 40ms --bin 2 --neurons 20 --out "$tmp/e.pdf"
+expect 4 "plot a missing path" -- "$LYRA" plot "$tmp/nope"
+contains err "nope" "the missing path is named"
+expect 4 "plot a directory without spikes" -- "$LYRA" plot "$tmp"
+expect 4 "plot into an unwritable place" -- "$LYRA" plot "$tmp/b" \
+  --out "$tmp/file-not-dir/raster.png"
+expect 2 "plot bad kind" -- "$LYRA" plot "$tmp/b" --kind pie
+expect 2 "plot bad width" -- "$LYRA" plot "$tmp/b" --width 5
+expect 2 "plot bad format" -- "$LYRA" plot "$tmp/b" --out "$tmp/r.bmp"
+contains err "unknown figure format" "a bad format is explained"
+expect 2 "plot --out with several figures" -- "$LYRA" plot "$tmp/b" \
+  --kind all --out "$tmp/x.png"
+expect 2 "plot an empty window" -- "$LYRA" plot "$tmp/b" --t-start 60
+expect 2 "plot traces of a spike file" -- "$LYRA" plot "$tmp/b/E.spikes.lyspk" \
+  --kind trace
+
+# Traces of a state file, beside it; --kind all draws every figure.
+cat >"$tmp/state.yaml" <<'YAML'
+populations:
+  E: {model: iaf_psc_exp, size: 4, params: {I_e: 400 pA}}
+recorders:
+  - {type: spikes}
+  - {type: state, population: E, variables: [V_m], neurons: [0, 2], interval: 0.5 ms}
+YAML
+"$LYRA" run "$tmp/state.yaml" --duration 50 --out "$tmp/s" --quiet
+expect 0 "plot a state file" -- "$LYRA" plot "$tmp/s/E.V_m.lystate"
+contains out "$tmp/s/E.V_m.png" "plot names the trace figure"
+expect 0 "plot --kind all" -- "$LYRA" plot "$tmp/s" --kind all
+for f in raster.png histograms.png E.V_m.png; do
+  contains out "$tmp/s/$f" "plot --kind all draws $f"
+done
+expect 2 "plot a raster of a state file" -- "$LYRA" plot \
+  "$tmp/s/E.V_m.lystate" --kind raster
+head -c 100 "$tmp/s/E.V_m.lystate" >"$tmp/s/cut.lystate"
+expect 4 "plot a truncated state file" -- "$LYRA" plot "$tmp/s/cut.lystate"
+contains err "truncated" "the truncated file is named as such"
+
 expect 0 "run --quiet" -- "$LYRA" run examples/coba.yaml --duration 20 \
   --out "$tmp/c" --quiet
 if [ -s "$tmp/out" ]; then echo "FAIL --quiet printed"; fails=$((fails + 1));

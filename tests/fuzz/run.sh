@@ -1,5 +1,6 @@
 #!/bin/sh
-# Runs the model-file fuzzer for a while on a copy of the seed corpus.
+# Runs the model-file fuzzer for a while on a copy of the seed corpus,
+# then the spike-file and state-file readers' fuzzers for a fifth of that.
 #
 # Usage: tests/fuzz/run.sh BUILD_DIR [SECONDS]
 #   BUILD_DIR  a build configured with
@@ -31,16 +32,21 @@ cp "$here"/corpus/* "$work"/
   -print_final_stats=1 \
   "$work"
 
-# The native spike-file reader, for a fifth of the time.
-cmake --build "$build" --target fuzz_spike_read
-work2="$build/fuzz-corpus-spikes"
-mkdir -p "$work2"
-cp "$here"/corpus_spikes/* "$work2"/
-"$build/tests/fuzz/fuzz_spike_read" \
-  -max_total_time=$(( (seconds + 4) / 5 )) \
-  -max_len=65536 \
-  -rss_limit_mb=1024 \
-  -timeout=10 \
-  -artifact_prefix="$artifacts/" \
-  -print_final_stats=1 \
-  "$work2"
+# A file reader's fuzzer, for a fifth of the time: fuzz_reader TARGET
+# CORPUS (a folder of seeds next to this script).
+fuzz_reader() {
+  cmake --build "$build" --target "$1"
+  work_r="$build/fuzz-$2"
+  mkdir -p "$work_r"
+  cp "$here/$2"/* "$work_r"/
+  "$build/tests/fuzz/$1" \
+    -max_total_time=$(( (seconds + 4) / 5 )) \
+    -max_len=65536 \
+    -rss_limit_mb=1024 \
+    -timeout=10 \
+    -artifact_prefix="$artifacts/" \
+    -print_final_stats=1 \
+    "$work_r"
+}
+fuzz_reader fuzz_spike_read corpus_spikes
+fuzz_reader fuzz_state_read corpus_state

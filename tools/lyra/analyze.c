@@ -112,11 +112,7 @@ static int parse_args(int argc, char **argv, analyze_opts *o) {
 
 static void cell(FILE *f, double x, int decimals, int width) {
   char buf[64];
-  if (isfinite(x))
-    snprintf(buf, sizeof buf, "%.*f", decimals, x);
-  else
-    snprintf(buf, sizeof buf, "n/a");
-  fprintf(f, " %*s", width, buf);
+  fprintf(f, " %*s", width, cli_stat(x, decimals, buf, sizeof buf));
 }
 
 static void print_table(const lyra_pop_analysis *r, size_t n,
@@ -338,8 +334,9 @@ int cli_load_spikes(const char *cmd, const char *const *paths, int n_paths,
       lyra_spikes_free_all(*pops, *n);
       *pops = NULL;
       *n = 0;
-      return rc == LYRA_EIO || rc == LYRA_ENOTFOUND ? EXIT_IO
-                                                    : cli_exit_code(rc);
+      /* Input files are data, not models: anything wrong with them is
+       * an input error (4), as for lyra plot. */
+      return rc == LYRA_ENOMEM ? EXIT_NOMEM : EXIT_IO;
     }
   }
   return 0;
@@ -363,6 +360,19 @@ int cli_analyze_pops(const char *cmd, lyra_spikes **pops, size_t n,
   return 0;
 }
 
+int cli_spike_stats(const char *cmd, const char *const *paths, int n_paths,
+                    const lyra_analysis_opts *o, lyra_spikes ***pops, size_t *n,
+                    lyra_pop_analysis **r) {
+  *r = NULL;
+  int code = cli_load_spikes(cmd, paths, n_paths, pops, n);
+  if (!code && (code = cli_analyze_pops(cmd, *pops, *n, o, r))) {
+    lyra_spikes_free_all(*pops, *n);
+    *pops = NULL;
+    *n = 0;
+  }
+  return code;
+}
+
 int cmd_analyze(int argc, char **argv) {
   analyze_opts o = {0};
   const char *paths[256];
@@ -376,11 +386,11 @@ int cmd_analyze(int argc, char **argv) {
     return code < 0 ? EXIT_OK : code;
   lyra_spikes **pops;
   size_t n;
-  lyra_pop_analysis *r = NULL;
-  if ((code = cli_load_spikes("analyze", o.paths, o.n_paths, &pops, &n)))
+  lyra_pop_analysis *r;
+  if ((code =
+           cli_spike_stats("analyze", o.paths, o.n_paths, &o.a, &pops, &n, &r)))
     return code;
-  code = cli_analyze_pops("analyze", pops, n, &o.a, &r);
-  if (!code && !o.quiet)
+  if (!o.quiet)
     print_table(r, n, &o.a);
   outputs w = {pops, n, r, &o.a};
   const char *files[] = {o.csv, o.json, o.per_neuron, o.spectrum};

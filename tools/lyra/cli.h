@@ -31,6 +31,12 @@ int cli_load_spikes(const char *cmd, const char *const *paths, int n_paths,
 int cli_analyze_pops(const char *cmd, lyra_spikes **pops, size_t n,
                      const lyra_analysis_opts *o, lyra_pop_analysis **out);
 
+/* Both: the spikes of every path and their statistics; on failure
+ * nothing is left to free. */
+int cli_spike_stats(const char *cmd, const char *const *paths, int n_paths,
+                    const lyra_analysis_opts *o, lyra_spikes ***pops, size_t *n,
+                    lyra_pop_analysis **r);
+
 /* An output file written under a temporary name (path.partial) and
  * renamed when complete, or standard output for "-". */
 typedef struct cli_outfile {
@@ -41,6 +47,7 @@ FILE *cli_out_open(const char *path, cli_outfile *o);
 /* Closes; renames to the final name unless failed or a write failed
  * (then the temporary file is removed). Returns 0 or -1. */
 int cli_out_commit(cli_outfile *o, int failed);
+int cmd_plot(int argc, char **argv);
 
 /* Prints the help of a command ("run", ...) or the overview (NULL).
  * Returns -1 (and says so) if there is no such command. */
@@ -52,10 +59,18 @@ int cli_exit_code(int rc);
 int cli_load_model(const char *path, lyra_model **out);
 /* Parses a number with an optional unit suffix "ms"/"s" into ms. */
 int cli_parse_ms(const char *text, double *out);
+/* The value of time option `name` of command `cmd` (1000, 1000ms, 1s) in
+ * ms; says what is wrong and returns -1 if it is not one. */
+int cli_time_option(const char *cmd, const char *name, const char *val,
+                    double *out);
+/* A statistic with the given decimals, or "n/a" where it is undefined
+ * (NaN). */
+const char *cli_stat(double x, int decimals, char *buf, size_t n);
 /* Formats bytes as "12.3 MB". */
 const char *cli_bytes(double bytes, char *buf, int n);
-/* Draws DIR/raster.svg from the run's binary spike files; its path goes
- * to path. Returns 0, or -1 if nothing could be drawn or written. */
+/* Draws DIR/raster.png from the run's spike files; its path goes to
+ * path. Returns 0, or -1 (with a message) if nothing could be drawn or
+ * written. */
 int cli_plot_raster(lyra_network *net, char *path, size_t pathlen);
 /* Memory available to this process (bytes), or 0 if unknown. */
 double cli_available_memory(void);

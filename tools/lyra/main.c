@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,12 @@ static const struct {
      "memory\n"
      "  models [NAME]  list neuron and device models, or describe one\n"
      "  analyze PATH   statistics of recorded spikes (rates, CV, Fano,\n"
-     "                 correlation, spectrum, synchrony)\n\n"
+     "                 correlation, spectrum, synchrony)\n"
+     "  plot PATH      draw figures of recorded spikes or state (PNG, SVG, "
+     "PDF)\n"
+     "  report PATH    one self-contained HTML page: run summary, "
+     "statistics,\n"
+     "                 figures\n\n"
      "Options:\n"
      "  -h, --help     show help (also: lyra COMMAND --help)\n"
      "  --version      print the version\n\n"
@@ -50,7 +56,7 @@ static const struct {
      "                 real-time factor, events/s and bytes per synapse\n"
      "  --quiet        no progress line and no table\n"
      "  --no-progress  no progress line\n"
-     "  --plot         draw a raster and rate plot into DIR/raster.svg\n"
+     "  --plot         draw a raster and rate plot into DIR/raster.png\n"
      "  --force        run even if the model seems too large for memory\n"
      "  -h, --help     show this help\n\n"
      "A progress line (percent, simulated time, real-time factor, ETA) is\n"
@@ -63,11 +69,55 @@ static const struct {
      "Exits 3 with file:line:column and a message if the model is "
      "invalid.\n\n"
      "Options:\n  -h, --help     show this help\n"},
+    {"plot", "lyra plot PATH [OPTIONS]",
+     "Draw figures of recorded spikes or state. PATH is an output\n"
+     "directory, a spike file (.lyspk, NEST text .dat/.gdf, SONATA .h5) or a\n"
+     "state file (.lystate). Each figure's path is printed.\n\n"
+     "Figures (--kind):\n"
+     "  raster   spike raster of each population above its rate (default\n"
+     "           for spikes): PATH/raster.png, or beside a spike file\n"
+     "  hist     histograms of the neurons' firing rates and CVs of\n"
+     "           inter-spike intervals: histograms.png\n"
+     "  trace    the recorded variable against time, one line per neuron\n"
+     "           (default for a state file): POP.VAR.png beside each\n"
+     "           POP.VAR.lystate\n"
+     "  all      every figure the directory has data for\n\n"
+     "Options:\n"
+     "  --kind K       raster, hist, trace or all\n"
+     "  --out FILE     the figure's file when one is drawn; .png, .svg or "
+     ".pdf\n"
+     "  --t-start T    window start, e.g. 200, 200ms or 0.2s (default 0)\n"
+     "  --t-stop T     window end (default: end of the recording)\n"
+     "  --bin T        population-rate bins (default: about 200 bins)\n"
+     "  --neurons N    neurons shown per population, or traces drawn\n"
+     "                 (default 100 and 10)\n"
+     "  --width PX     figure width, 400..16000 (default 1200)\n"
+     "  --height PX    figure height, 300..16000 (default 800)\n"
+     "  -h, --help     show this help\n\n"
+     "Exits 2 on a bad option, 4 if PATH cannot be read or a figure "
+     "written.\n"},
     {"models", "lyra models [NAME]",
      "Without NAME: list every neuron and device model. With NAME: its\n"
      "equations, integration scheme, parameters with units and defaults,\n"
      "and state variables.\n\n"
      "Options:\n  -h, --help     show this help\n"},
+    {"report", "lyra report PATH [OPTIONS]",
+     "Write one self-contained HTML file (figures embedded, no other files\n"
+     "needed, opens offline) with the run summary from run.json, the\n"
+     "statistics of 'lyra analyze', the raster with population rates, the\n"
+     "rate and CV histograms, and the traces of every state file. PATH is\n"
+     "an output directory or a spike file, as for 'lyra analyze'.\n\n"
+     "Options:\n"
+     "  --out FILE     where to write (default PATH/report.html, or\n"
+     "                 report.html beside a spike file; '-': standard "
+     "output)\n"
+     "  --t-start T    analyse and draw spikes after T (default 0)\n"
+     "  --t-stop T     ... up to and including T (default: end of the "
+     "run)\n"
+     "  --title TEXT   the page's title\n"
+     "  -h, --help     show this help\n\n"
+     "Exit codes: 0 done, 2 bad command line, 4 input missing, unreadable\n"
+     "or malformed, or the report not writable, 5 out of memory.\n"},
     {"analyze", "lyra analyze PATH... [OPTIONS]",
      "Statistics of recorded spikes, per population: firing rate (mean,\n"
      "sd, quantiles over neurons), CV of inter-spike intervals, Fano factor\n"
@@ -95,8 +145,8 @@ static const struct {
      "  -h, --help       show this help\n\n"
      "Undefined statistics (no neuron with 3 spikes for the CV, ...) are\n"
      "n/a in the table, NaN in CSV and null in JSON.\n"
-     "Exit codes: 0 done, 2 bad command line, 3 malformed spike file,\n"
-     "4 file not found or not readable, 5 out of memory.\n"},
+     "Exit codes: 0 done, 2 bad command line, 4 input missing, unreadable\n"
+     "or malformed, or an output not writable, 5 out of memory.\n"},
 };
 
 int cli_help(const char *cmd, int to_stderr) {
@@ -168,6 +218,25 @@ int cli_parse_ms(const char *text, double *out) {
   return 0;
 }
 
+int cli_time_option(const char *cmd, const char *name, const char *val,
+                    double *out) {
+  if (cli_parse_ms(val, out) == 0)
+    return 0;
+  fprintf(stderr,
+          "lyra %s: %s: expected a time such as 1000, 1000ms or 1s, found "
+          "'%s'\n",
+          cmd, name, val);
+  return -1;
+}
+
+const char *cli_stat(double x, int decimals, char *buf, size_t n) {
+  if (isfinite(x))
+    snprintf(buf, n, "%.*f", decimals, x);
+  else
+    snprintf(buf, n, "n/a");
+  return buf;
+}
+
 const char *cli_bytes(double b, char *buf, int n) {
   const char *unit[] = {"B", "kB", "MB", "GB", "TB"};
   int u = 0;
@@ -235,6 +304,10 @@ int main(int argc, char **argv) {
     return cmd_models(argc - 1, argv + 1);
   if (strcmp(cmd, "analyze") == 0)
     return cmd_analyze(argc - 1, argv + 1);
+  if (strcmp(cmd, "report") == 0)
+    return cmd_report(argc - 1, argv + 1);
+  if (strcmp(cmd, "plot") == 0)
+    return cmd_plot(argc - 1, argv + 1);
   fprintf(stderr, "lyra: unknown command '%s' (try 'lyra --help')\n", cmd);
   return EXIT_USAGE;
 }

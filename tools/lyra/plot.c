@@ -1,182 +1,366 @@
 /*
- * lyra run --plot: a raster of the recorded spikes with the population
- * rate histogram beneath (the figure every NEST example shows), as SVG.
- * Reads the native spike files the run wrote, through the public API.
+ * lyra plot: figures of recorded spikes and state, drawn by the library
+ * (lyra_plot_raster, lyra_plot_histograms, lyra_plot_traces); and the
+ * raster that lyra run --plot draws.
  */
 #include "cli.h"
 
-#include <math.h>
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-enum {
-  W = 900,
-  LEFT = 70,
-  RIGHT = 20,
-  TOP = 40,
-  RASTER_H = 380,
-  GAP = 50,
-  HIST_H = 150,
-  BOTTOM = 50
-};
-#define MAX_SHOWN 100 /* neurons shown per population */
+enum { KIND_AUTO, KIND_RASTER, KIND_HIST, KIND_TRACE, KIND_ALL };
 
-static const char *const colours[] = {"#1f77b4", "#d62728", "#2ca02c",
-                                      "#ff7f0e", "#9467bd", "#8c564b",
-                                      "#e377c2", "#17becf"};
+typedef struct plot_args {
+  const char *path, *out;
+  int kind;
+  lyra_plot_opts o;
+} plot_args;
 
-/* A "nice" tick step for a range (1, 2 or 5 times a power of ten). */
-static double tick_step(double range, int want) {
-  double raw = range / want, p = pow(10.0, floor(log10(raw)));
-  double m = raw / p;
-  return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
-}
+/* One figure to draw: its kind, the state file it shows (traces), and
+ * the file it goes to. */
+typedef struct figure {
+  int kind;
+  char in[4096], out[4096];
+} figure;
 
-static void axis_x(FILE *f, double y0, double t_ms) {
-  double step = tick_step(t_ms, 8), plot_w = W - LEFT - RIGHT;
-  fprintf(f, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' stroke='black'/>\n",
-          LEFT, y0, W - RIGHT, y0);
-  for (double t = 0; t <= t_ms * 1.0001; t += step) {
-    double x = LEFT + plot_w * t / t_ms;
-    fprintf(f,
-            "<line x1='%.1f' y1='%.1f' x2='%.1f' y2='%.1f' stroke='black'/>"
-            "<text x='%.1f' y='%.1f' font-size='11' text-anchor='middle'>%g"
-            "</text>\n",
-            x, y0, x, y0 + 4, x, y0 + 16, t);
+typedef struct plan {
+  figure *figs;
+  size_t n, cap;
+  int spikes; /* some figure needs the spikes of PATH */
+} plan;
+
+static int int_option(const char *name, const char *val, long lo, long hi,
+                      long *out) {
+  char *end;
+  errno = 0;
+  long v = strtol(val, &end, 10);
+  if (end != val && !*end && !errno && v >= lo && v <= hi) {
+    *out = v;
+    return 0;
   }
+  fprintf(stderr, "lyra plot: %s: expected an integer %ld..%ld, found '%s'\n",
+          name, lo, hi, val);
+  return -1;
 }
 
-static void axis_y(FILE *f, double top, double height, double max,
-                   const char *label) {
-  double step = tick_step(max, 4);
-  fprintf(f, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' stroke='black'/>\n",
-          LEFT, top, LEFT, top + height);
-  for (double v = 0; v <= max * 1.0001; v += step) {
-    double y = top + height - height * v / max;
-    fprintf(
-        f,
-        "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' stroke='black'/>"
-        "<text x='%d' y='%.1f' font-size='11' text-anchor='end'>%g</text>\n",
-        LEFT - 4, y, LEFT, y, LEFT - 7, y + 4, v);
-  }
-  fprintf(f,
-          "<text transform='translate(18,%.1f) rotate(-90)' font-size='12' "
-          "text-anchor='middle'>%s</text>\n",
-          top + height / 2, label);
-}
-
-typedef struct pops {
-  lyra_spikes *s[16];
-  int n;
-  uint32_t shown_total;
-} pops;
-
-static void draw_raster(FILE *f, const pops *p, double t_ms) {
-  double plot_w = W - LEFT - RIGHT, row = 0;
-  for (int k = 0; k < p->n; k++) {
-    const lyra_spikes *s = p->s[k];
-    uint32_t shown = s->size < MAX_SHOWN ? s->size : MAX_SHOWN;
-    fprintf(f, "<g fill='%s'>\n", colours[k % 8]);
-    for (uint64_t i = 0; i < s->n; i++) {
-      uint32_t local = s->ids[i] - s->first_id;
-      double t = s->steps[i] * s->dt_ms;
-      if (local >= shown || t > t_ms)
-        continue;
-      double y = TOP + RASTER_H * (1.0 - (row + local + 0.5) / p->shown_total);
-      fprintf(f, "<rect x='%.1f' y='%.1f' width='1.2' height='1.6'/>\n",
-              LEFT + plot_w * t / t_ms - 0.6, y - 0.8);
+static int kind_option(const char *val, int *kind) {
+  static const char *const names[] = {"raster", "hist", "trace", "all"};
+  for (int k = 0; k < 4; k++)
+    if (strcmp(val, names[k]) == 0) {
+      *kind = KIND_RASTER + k;
+      return 0;
     }
-    fputs("</g>\n", f);
-    row += shown;
-  }
+  fprintf(stderr,
+          "lyra plot: --kind: expected raster, hist, trace or all, found "
+          "'%s'\n",
+          val);
+  return -1;
 }
 
-static void draw_hist(FILE *f, const pops *p, double t_ms) {
-  enum { BINS = 200 };
-  double rate[16][BINS] = {{0}}, max = 1e-9, bin = t_ms / BINS;
-  double plot_w = W - LEFT - RIGHT, top = TOP + RASTER_H + GAP;
-  for (int k = 0; k < p->n; k++) {
-    const lyra_spikes *s = p->s[k];
-    for (uint64_t i = 0; i < s->n; i++) {
-      int b = (int)(s->steps[i] * s->dt_ms / bin);
-      if (b >= 0 && b < BINS)
-        rate[k][b] += 1e3 / (bin * s->size);
+/* An option with a value: 0 taken, 1 not this kind of option, -1 bad. */
+static int value_option(const char *a, const char *val, plot_args *p) {
+  long v;
+  if (strcmp(a, "--kind") == 0)
+    return kind_option(val, &p->kind);
+  if (strcmp(a, "--out") == 0) {
+    p->out = val;
+    return 0;
+  }
+  if (strcmp(a, "--t-start") == 0)
+    return cli_time_option("plot", a, val, &p->o.t_start_ms);
+  if (strcmp(a, "--t-stop") == 0)
+    return cli_time_option("plot", a, val, &p->o.t_stop_ms);
+  if (strcmp(a, "--bin") == 0) {
+    if (cli_time_option("plot", a, val, &p->o.bin_ms))
+      return -1;
+    if (p->o.bin_ms > 0)
+      return 0;
+    fprintf(stderr, "lyra plot: --bin: must be more than 0, found '%s'\n", val);
+    return -1;
+  }
+  if (strcmp(a, "--neurons") == 0) {
+    if (int_option(a, val, 1, 1000000000, &v))
+      return -1;
+    p->o.max_neurons = p->o.max_traces = (uint32_t)v;
+    return 0;
+  }
+  if (strcmp(a, "--width") == 0 || strcmp(a, "--height") == 0) {
+    int w = a[2] == 'w';
+    if (int_option(a, val, w ? 400 : 300, 16000, &v))
+      return -1;
+    *(w ? &p->o.width : &p->o.height) = (int)v;
+    return 0;
+  }
+  return 1;
+}
+
+static int parse_args(int argc, char **argv, plot_args *p) {
+  memset(p, 0, sizeof *p);
+  lyra_plot_defaults(&p->o);
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+      cli_help("plot", 0);
+      exit(EXIT_OK);
     }
-    for (int b = 0; b < BINS; b++)
-      max = rate[k][b] > max ? rate[k][b] : max;
+    int rc = val && a[0] == '-' ? value_option(a, val, p) : 1;
+    if (rc < 0)
+      return EXIT_USAGE;
+    if (rc == 0) {
+      i++;
+    } else if (a[0] == '-' || p->path) {
+      fprintf(stderr,
+              "lyra plot: unexpected argument '%s' (try 'lyra plot "
+              "--help')\n",
+              a);
+      return EXIT_USAGE;
+    } else {
+      p->path = a;
+    }
   }
-  for (int k = 0; k < p->n; k++) {
-    fprintf(f,
-            "<polyline fill='none' stroke='%s' stroke-width='1.2' "
-            "points='",
-            colours[k % 8]);
-    for (int b = 0; b < BINS; b++)
-      fprintf(f, "%.1f,%.1f ", LEFT + plot_w * (b + 0.5) / BINS,
-              top + HIST_H - HIST_H * rate[k][b] / max);
-    fputs("'/>\n", f);
+  if (!p->path) {
+    cli_help("plot", 1);
+    return EXIT_USAGE;
   }
-  axis_y(f, top, HIST_H, max, "rate (Hz)");
-  axis_x(f, top + HIST_H, t_ms);
+  return 0;
 }
 
-static void draw_legend(FILE *f, const pops *p) {
-  for (int k = 0; k < p->n; k++)
-    fprintf(f,
-            "<rect x='%d' y='14' width='10' height='10' fill='%s'/>"
-            "<text x='%d' y='23' font-size='12'>%s (%s, %u neurons)</text>\n",
-            LEFT + 220 * k, colours[k % 8], LEFT + 220 * k + 14,
-            p->s[k]->population, p->s[k]->model, p->s[k]->size);
+static int has_suffix(const char *s, const char *suffix) {
+  size_t n = strlen(s), k = strlen(suffix);
+  return n > k && strcmp(s + n - k, suffix) == 0;
 }
 
-static int write_svg(FILE *f, const pops *p, double t_ms) {
-  int h = TOP + RASTER_H + GAP + HIST_H + BOTTOM;
-  fprintf(f,
-          "<?xml version='1.0' encoding='UTF-8'?>\n"
-          "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' "
-          "font-family='sans-serif'>\n<rect width='100%%' height='100%%' "
-          "fill='white'/>\n",
-          W, h);
-  draw_legend(f, p);
-  draw_raster(f, p, t_ms);
-  char label[64];
-  snprintf(label, sizeof label, "neuron (first %d per population)", MAX_SHOWN);
-  axis_y(f, TOP, RASTER_H, p->shown_total, label);
-  draw_hist(f, p, t_ms);
-  fprintf(f,
-          "<text x='%.1f' y='%d' font-size='12' text-anchor='middle'>time "
-          "(ms)</text>\n</svg>\n",
-          LEFT + (W - LEFT - RIGHT) / 2.0, h - 10);
-  return ferror(f) ? -1 : 0;
+/* A state file by its name or by its magic. */
+static int is_state_file(const char *path) {
+  char magic[8];
+  if (has_suffix(path, ".lystate"))
+    return 1;
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return 0;
+  size_t got = fread(magic, 1, 8, f);
+  fclose(f);
+  return got == 8 && memcmp(magic, "LYRASTA1", 8) == 0;
+}
+
+/* dir/name, without doubling a trailing slash of dir. */
+static void join(char *out, size_t cap, const char *dir, size_t dir_len,
+                 const char *name) {
+  while (dir_len > 1 && dir[dir_len - 1] == '/')
+    dir_len--;
+  snprintf(out, cap, "%.*s%s%s", (int)dir_len, dir,
+           dir[dir_len - 1] == '/' ? "" : "/", name);
+}
+
+/* name in the folder of file (or in the current one). */
+static void beside(char *out, size_t cap, const char *file, const char *name) {
+  const char *slash = strrchr(file, '/');
+  if (slash)
+    join(out, cap, file, (size_t)(slash - file) + (slash == file), name);
+  else
+    snprintf(out, cap, "%s", name);
+}
+
+/* The figure of a state file: its name with .png for .lystate. */
+static void trace_name(char *out, size_t cap, const char *state) {
+  size_t n = strlen(state);
+  if (has_suffix(state, ".lystate"))
+    n -= strlen(".lystate");
+  snprintf(out, cap, "%.*s.png", (int)n, state);
+}
+
+static figure *plan_add(plan *pl, int kind) {
+  if (pl->n == pl->cap) {
+    size_t cap = pl->cap ? 2 * pl->cap : 4;
+    figure *g = realloc(pl->figs, cap * sizeof *g);
+    if (!g)
+      return NULL;
+    pl->figs = g;
+    pl->cap = cap;
+  }
+  figure *f = &pl->figs[pl->n++];
+  memset(f, 0, sizeof *f);
+  f->kind = kind;
+  pl->spikes |= kind != KIND_TRACE;
+  return f;
+}
+
+static int is_state_entry(const struct dirent *e) {
+  return has_suffix(e->d_name, ".lystate");
+}
+
+/* A trace figure for every state file in dir, in name order. */
+static int plan_traces_of_dir(plan *pl, const char *dir) {
+  struct dirent **names;
+  int n = scandir(dir, &names, is_state_entry, alphasort), rc = 0;
+  if (n < 0) {
+    fprintf(stderr, "lyra plot: %s: %s\n", dir, strerror(errno));
+    return EXIT_IO;
+  }
+  for (int i = 0; i < n; i++) {
+    figure *f = rc ? NULL : plan_add(pl, KIND_TRACE);
+    if (f) {
+      join(f->in, sizeof f->in, dir, strlen(dir), names[i]->d_name);
+      trace_name(f->out, sizeof f->out, f->in);
+    } else if (!rc) {
+      fprintf(stderr, "lyra plot: out of memory\n");
+      rc = EXIT_NOMEM;
+    }
+    free(names[i]);
+  }
+  free(names);
+  return rc;
+}
+
+/* The spike figures of a directory or a spike file. */
+static int plan_spike_figures(plan *pl, const plot_args *p, int is_dir) {
+  static const struct {
+    int kind;
+    const char *file;
+  } spike_figs[] = {{KIND_RASTER, "raster.png"}, {KIND_HIST, "histograms.png"}};
+  for (int k = 0; k < 2; k++) {
+    int want = p->kind == spike_figs[k].kind || p->kind == KIND_ALL ||
+               (p->kind == KIND_AUTO && k == 0);
+    figure *f = want ? plan_add(pl, spike_figs[k].kind) : NULL;
+    if (want && !f)
+      return EXIT_NOMEM;
+    if (f && is_dir)
+      join(f->out, sizeof f->out, p->path, strlen(p->path), spike_figs[k].file);
+    else if (f)
+      beside(f->out, sizeof f->out, p->path, spike_figs[k].file);
+  }
+  return 0;
+}
+
+/* What to draw from PATH, and where to. */
+static int make_plan(const plot_args *p, plan *pl) {
+  struct stat st;
+  if (stat(p->path, &st) != 0) {
+    fprintf(stderr, "lyra plot: %s: %s\n", p->path, strerror(errno));
+    return EXIT_IO;
+  }
+  int is_dir = S_ISDIR(st.st_mode), rc = 0;
+  if (!is_dir && is_state_file(p->path)) {
+    if (p->kind == KIND_RASTER || p->kind == KIND_HIST) {
+      fprintf(stderr,
+              "lyra plot: %s: a state file has no spikes (use --kind "
+              "trace)\n",
+              p->path);
+      return EXIT_USAGE;
+    }
+    figure *f = plan_add(pl, KIND_TRACE);
+    if (!f)
+      return EXIT_NOMEM;
+    snprintf(f->in, sizeof f->in, "%s", p->path);
+    trace_name(f->out, sizeof f->out, p->path);
+  } else if (!is_dir && p->kind == KIND_TRACE) {
+    fprintf(stderr,
+            "lyra plot: %s: not a state file (.lystate): --kind trace "
+            "needs one, or an output directory\n",
+            p->path);
+    return EXIT_USAGE;
+  } else {
+    rc = plan_spike_figures(pl, p, is_dir);
+    if (!rc && is_dir && (p->kind == KIND_TRACE || p->kind == KIND_ALL))
+      rc = plan_traces_of_dir(pl, p->path);
+    if (!rc && pl->n == 0) {
+      fprintf(stderr, "lyra plot: %s: no state files (*.lystate)\n", p->path);
+      return EXIT_IO;
+    }
+  }
+  return rc;
+}
+
+/* The exit code of a library failure: options are the command line's
+ * fault (2), anything else about the files is input/output (4). */
+static int plot_exit(int rc) {
+  return rc == LYRA_EINVAL   ? EXIT_USAGE
+         : rc == LYRA_ENOMEM ? EXIT_NOMEM
+                             : EXIT_IO;
+}
+
+/* Populations in the order of their ids, which is the order a lyra model
+ * declares them in (the loader gives them in file-name order); ties keep
+ * the loader's order. */
+static void order_by_id(lyra_spikes **pops, size_t n) {
+  for (size_t i = 1; i < n; i++)
+    for (size_t j = i; j > 0 && pops[j - 1]->first_id > pops[j]->first_id;
+         j--) {
+      lyra_spikes *t = pops[j];
+      pops[j] = pops[j - 1];
+      pops[j - 1] = t;
+    }
+}
+
+static int draw(const figure *f, lyra_spikes **pops, size_t n,
+                const lyra_plot_opts *o, char *err, size_t errlen) {
+  if (f->kind == KIND_RASTER)
+    return lyra_plot_raster(pops, n, o, f->out, err, errlen);
+  if (f->kind == KIND_HIST)
+    return lyra_plot_histograms(pops, n, o, f->out, err, errlen);
+  lyra_state *s;
+  int rc = lyra_state_read(f->in, &s, err, errlen);
+  if (!rc)
+    rc = lyra_plot_traces(s, o, f->out, err, errlen);
+  lyra_state_free(s);
+  return rc;
+}
+
+static int draw_all(const plot_args *p, const plan *pl) {
+  lyra_spikes **pops = NULL;
+  size_t n = 0;
+  char err[1024];
+  int rc =
+      pl->spikes ? lyra_spikes_load(p->path, &pops, &n, err, sizeof err) : 0;
+  order_by_id(pops, n);
+  for (size_t i = 0; i < pl->n && !rc; i++)
+    if (!(rc = draw(&pl->figs[i], pops, n, &p->o, err, sizeof err)))
+      printf("%s\n", pl->figs[i].out);
+  lyra_spikes_free_all(pops, n);
+  if (rc)
+    fprintf(stderr, "lyra plot: %s\n", err);
+  return rc ? plot_exit(rc) : EXIT_OK;
+}
+
+int cmd_plot(int argc, char **argv) {
+  plot_args p;
+  plan pl = {0};
+  int code = parse_args(argc, argv, &p);
+  if (!code)
+    code = make_plan(&p, &pl);
+  if (!code && p.out && pl.n != 1) {
+    fprintf(stderr,
+            "lyra plot: --out names one file, but %zu figures are to be "
+            "drawn (leave --out out, or choose one --kind)\n",
+            pl.n);
+    code = EXIT_USAGE;
+  }
+  if (!code && p.out)
+    snprintf(pl.figs[0].out, sizeof pl.figs[0].out, "%s", p.out);
+  if (!code)
+    code = draw_all(&p, &pl);
+  free(pl.figs);
+  return code;
 }
 
 int cli_plot_raster(lyra_network *net, char *path, size_t pathlen) {
   lyra_network_info in;
-  pops p = {0};
-  char file[4096], err[1024];
+  lyra_spikes **pops;
+  size_t n;
+  char err[1024];
   lyra_network_get_info(net, &in);
-  for (int i = 0; i < lyra_network_population_count(net) && p.n < 16; i++) {
-    lyra_pop_stats st;
-    lyra_network_population_stats(net, i, &st);
-    snprintf(file, sizeof file, "%s/%s.spikes.lyspk", in.output_dir, st.name);
-    if (lyra_spikes_read(file, &p.s[p.n], err, sizeof err) == 0) {
-      p.shown_total += p.s[p.n]->size < MAX_SHOWN ? p.s[p.n]->size : MAX_SHOWN;
-      p.n++;
-    }
+  join(path, pathlen, in.output_dir, strlen(in.output_dir), "raster.png");
+  int rc = lyra_spikes_load(in.output_dir, &pops, &n, err, sizeof err);
+  if (!rc) {
+    order_by_id(pops, n);
+    rc = lyra_plot_raster(pops, n, NULL, path, err, sizeof err);
+    lyra_spikes_free_all(pops, n);
   }
-  int rc = -1;
-  if (p.n > 0 && in.t_ms > 0) {
-    char tmp[4200];
-    snprintf(path, pathlen, "%s/raster.svg", in.output_dir);
-    snprintf(tmp, sizeof tmp, "%s.partial", path);
-    FILE *f = fopen(tmp, "w");
-    if (f) {
-      rc = write_svg(f, &p, in.t_ms);
-      rc |= fclose(f);
-      rc = rc ? (remove(tmp), -1) : rename(tmp, path);
-    }
-  }
-  for (int k = 0; k < p.n; k++)
-    lyra_spikes_free(p.s[k]);
-  return rc;
+  if (rc)
+    fprintf(stderr, "lyra run: --plot: %s\n", err);
+  return rc ? -1 : 0;
 }

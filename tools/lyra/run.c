@@ -18,17 +18,6 @@ typedef struct run_opts {
   int quiet, progress, force, plot, timing;
 } run_opts;
 
-/* A time option's value (1000, 1000ms, 1s) in ms; says what is wrong. */
-static int time_option(const char *name, const char *val, double *out) {
-  if (cli_parse_ms(val, out) == 0)
-    return 0;
-  fprintf(stderr,
-          "lyra run: %s: expected a time such as 1000, 1000ms or 1s, found "
-          "'%s'\n",
-          name, val);
-  return -1;
-}
-
 static int parse_args(int argc, char **argv, run_opts *o) {
   memset(o, 0, sizeof *o);
   o->duration = -1;
@@ -54,7 +43,7 @@ static int parse_args(int argc, char **argv, run_opts *o) {
     } else if (strcmp(a, "--force") == 0) {
       o->force = 1;
     } else if (strcmp(a, "--duration") == 0 && val) {
-      if (time_option(a, val, &o->duration))
+      if (cli_time_option("run", a, val, &o->duration))
         return EXIT_USAGE;
       i++;
     } else if (strcmp(a, "--seed") == 0 && val) {
@@ -69,7 +58,7 @@ static int parse_args(int argc, char **argv, run_opts *o) {
       }
       i++;
     } else if (strcmp(a, "--warmup") == 0 && val) {
-      if (time_option(a, val, &o->warmup))
+      if (cli_time_option("run", a, val, &o->warmup))
         return EXIT_USAGE;
       i++;
     } else if (strcmp(a, "--scale") == 0 && val) {
@@ -282,12 +271,9 @@ int cmd_run(int argc, char **argv) {
     print_summary(net);
   if (o.timing)
     print_timing(net);
-  char svg[4096];
-  if (o.plot && cli_plot_raster(net, svg, sizeof svg) == 0)
-    printf("raster plot: %s\n", svg);
-  else if (o.plot)
-    fprintf(stderr, "lyra run: --plot: no binary spike recorder output to "
-                    "plot\n");
+  char fig[4096];
+  if (o.plot && cli_plot_raster(net, fig, sizeof fig) == 0)
+    printf("raster plot: %s\n", fig);
   lyra_network_destroy(net);
   return EXIT_OK;
 }
