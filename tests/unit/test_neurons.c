@@ -41,6 +41,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define DT 0.1
@@ -992,4 +993,158 @@ TEST(neuron_invalid_parameters_refused) {
     CHECK(net != NULL);
     lyra_network_destroy(net);
   }
+}
+
+/* ------------------------------------------------------------------ */
+/* izhikevich against Brian2, and the firing patterns of the paper      */
+/* ------------------------------------------------------------------ */
+
+/* One cell of tests/reference/izhikevich.txt (written by
+ * tests/reference/izhikevich_brian2.py with Brian2 2.5.1). */
+typedef struct izh_ref {
+  char name[8];
+  double a, b, c, d;
+  int n_spikes, n_v;
+  double spikes[400], v[1000];
+} izh_ref;
+
+static int read_izh_ref(FILE *f, izh_ref *r) {
+  if (fscanf(f, " cell %7s %lf %lf %lf %lf spikes %d", r->name, &r->a, &r->b,
+             &r->c, &r->d, &r->n_spikes) != 6 ||
+      r->n_spikes > 400)
+    return -1;
+  for (int i = 0; i < r->n_spikes; i++)
+    if (fscanf(f, "%lf", &r->spikes[i]) != 1)
+      return -1;
+  if (fscanf(f, " v %d", &r->n_v) != 1 || r->n_v > 1000)
+    return -1;
+  for (int i = 0; i < r->n_v; i++)
+    if (fscanf(f, "%lf", &r->v[i]) != 1)
+      return -1;
+  return 0;
+}
+
+/* Runs the cell for 1000 ms at 0.1 ms with I_e = 10 from v = -65,
+ * u = b v; fills spike times (ms) and v at every ms. */
+static int run_izh(const izh_ref *r, double *spikes, int cap, double *v) {
+  lyra_model *m = single("izhikevich");
+  set(m, "a", r->a);
+  set(m, "b", r->b);
+  set(m, "c", r->c);
+  set(m, "d", r->d);
+  set(m, "I_e", 10.0);
+  set_v0(m, -65.0);
+  lyra_dist u0 = lyra_dist_constant(r->b * -65.0);
+  CHECK(lyra_model_set_initial(m, 0, "U_m", &u0) == 0);
+  lyra_network *net = build(m);
+  int n = 0;
+  uint64_t seen = 0;
+  for (int k = 1; net && k <= 10000; k++) {
+    step(net);
+    if (spike_count(net) > seen && n < cap)
+      spikes[n++] = k * DT;
+    seen = spike_count(net);
+    if (k % 10 == 0)
+      v[k / 10 - 1] = get(net, "V_m");
+  }
+  lyra_network_destroy(net);
+  return n;
+}
+
+/* The burst structure of a train: ISIs under 10 ms are within a burst. */
+static int short_isis(const double *t, int n) {
+  int k = 0;
+  for (int i = 1; i < n; i++)
+    k += t[i] - t[i - 1] < 10.0;
+  return k;
+}
+
+/* Reference: Brian2, the same equations with forward Euler at 0.1 ms
+ * (NEST's consistent_integration scheme), checked in as data. The issue's
+ * criterion is spike times within 0.1 ms over 1 s; the schemes are the
+ * same, so lyra matches to rounding: every spike at the same step, and V
+ * at every ms within 1e-6 mV RMS (the printed reference has 10 digits).
+ * Brian2 evaluates the right-hand side with its terms reordered (sympy),
+ * so each step rounds differently in the last bit. Fast spiking crosses
+ * threshold from a slow passage that amplifies such differences: its
+ * trains agree to rounding for the first 400 ms (54 spikes) and then
+ * drift apart by a step at a time (130 vs 131 spikes in 1 s). For FS the
+ * comparison covers 400 ms (V RMS 0.05 mV there: the drift has begun in
+ * the subthreshold trace; tolerance 0.1 mV), and the spike count over 1 s
+ * within 1.
+ * Then the paper's patterns (Izhikevich 2003, Fig. 2) at I = 10: regular
+ * spiking adapts (first interval shorter than the later ones) without
+ * bursts; intrinsic bursting starts with a burst and then fires single
+ * spikes; chattering fires repeated bursts; fast spiking fires fast and
+ * without adaptation. */
+TEST(neuron_izhikevich_brian2_and_patterns) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/tests/reference/izhikevich.txt",
+           LYRA_SOURCE_DIR);
+  FILE *f = fopen(path, "r");
+  CHECK(f != NULL);
+  if (!f)
+    return;
+  char line[256];
+  for (int i = 0; i < 3; i++)
+    CHECK(fgets(line, sizeof line, f) != NULL);
+  static izh_ref r;
+  static double t[400], v[1000];
+  int cells = 0;
+  while (read_izh_ref(f, &r) == 0) {
+    int n = run_izh(&r, t, 400, v);
+    int fs = strcmp(r.name, "FS") == 0, horizon = fs ? 400 : 1000;
+    double worst_t = 0, se = 0;
+    CHECK(abs(n - r.n_spikes) <= fs);
+    for (int i = 0; i < n && i < r.n_spikes && r.spikes[i] <= horizon; i++)
+      worst_t = fmax(worst_t, fabs(t[i] - r.spikes[i]));
+    for (int i = 0; i < r.n_v && i < horizon; i++)
+      se += (v[i] - r.v[i]) * (v[i] - r.v[i]);
+    double rms = sqrt(se / horizon), isi_last = t[n - 1] - t[n - 2];
+    printf("  izhikevich %s: %d spikes (Brian2 %d), over %d ms worst "
+           "spike-time difference %.3g ms, V RMS error %.3g mV; short ISIs "
+           "%d, first/last ISI %.1f/%.1f ms\n",
+           r.name, n, r.n_spikes, horizon, worst_t, rms, short_isis(t, n),
+           t[1] - t[0], isi_last);
+    CHECK(worst_t <= 0.1 + 1e-9);
+    CHECK(rms < (fs ? 0.1 : 1e-6)); /* FS: the drift has begun by 400 ms */
+    if (strcmp(r.name, "RS") == 0)
+      CHECK(short_isis(t, n) == 0 && t[1] - t[0] < 0.75 * isi_last);
+    else if (strcmp(r.name, "IB") == 0)
+      CHECK(short_isis(t, 4) >= 2 && short_isis(t + 3, n - 3) == 0);
+    else if (strcmp(r.name, "CH") == 0)
+      CHECK(short_isis(t, n) > n / 2 && n - short_isis(t, n) >= 10);
+    else if (strcmp(r.name, "FS") == 0)
+      CHECK(n > 100 && fabs(isi_last - (t[n - 1] - t[1]) / (n - 2)) < 1.0);
+    cells++;
+  }
+  fclose(f);
+  CHECK_EQ_INT(cells, 4);
+}
+
+/* consistent_integration = 0: the paper's half steps, checked against the
+ * same recursion written out here for two steps at dt = 1 ms; and a
+ * parameter that is not 0 or 1 is refused with its name. */
+TEST(neuron_izhikevich_paper_numerics) {
+  lyra_model *m = single_h("izhikevich", 1.0);
+  set(m, "consistent_integration", 0);
+  set(m, "I_e", 10.0);
+  lyra_network *net = build(m);
+  double v = -65.0, u = 0.0;
+  for (int k = 0; net && k < 2; k++) {
+    double f0 = 0.04 * v * v + 5 * v + 140 - u + 10.0;
+    double v1 = v + 0.5 * f0;
+    v1 = v1 + 0.5 * (0.04 * v1 * v1 + 5 * v1 + 140 - u + 10.0);
+    u = u + 0.02 * (0.2 * v1 - u);
+    v = v1;
+    step_h(net, 1.0);
+    CHECK_NEAR(get(net, "V_m"), v, 1e-12);
+    CHECK_NEAR(get(net, "U_m"), u, 1e-12);
+  }
+  lyra_network_destroy(net);
+  m = single("izhikevich");
+  CHECK(lyra_model_set_param(m, 0, "consistent_integration", 2) == 0);
+  CHECK(lyra_model_validate(m) == LYRA_EINVAL);
+  CHECK_STR_CONTAINS(lyra_model_errmsg(m), "consistent_integration");
+  lyra_model_destroy(m);
 }
