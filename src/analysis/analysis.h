@@ -24,7 +24,7 @@ double lyra__cv(double mean, double m2, uint32_t spikes);
 uint64_t lyra__whole_bins(const lyra__window *w, double bin);
 /* For each neuron k: sum[k] = spikes in the first nbins bins, sq[k] = sum
  * over those bins of the squared count. */
-int lyra__count_moments(const lyra_spikes *s, const lyra__window *w,
-                        double bin, uint64_t nbins, double *sum, double *sq);
+int lyra__count_moments(const lyra_spikes *s, const lyra__window *w, double bin,
+                        uint64_t nbins, double *sum, double *sq);
 
 #endif

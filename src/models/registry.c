@@ -7,11 +7,8 @@
 #include <string.h>
 
 static const lyra__model_desc *const neuron_models[] = {
-    &lyra__iaf_psc_delta,
-    &lyra__iaf_psc_exp,
-    &lyra__iaf_psc_alpha,
-    &lyra__iaf_cond_exp,
-    &lyra__izhikevich,
+    &lyra__iaf_psc_delta, &lyra__iaf_psc_exp, &lyra__iaf_psc_alpha,
+    &lyra__iaf_cond_exp,  &lyra__izhikevich,
 };
 #define N_NEURON (sizeof neuron_models / sizeof neuron_models[0])
 
