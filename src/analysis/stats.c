@@ -127,6 +127,8 @@ int64_t lyra_rate_spectrum(const lyra_spikes *s, const lyra_analysis_opts *o,
     len = (size_t)nbins; /* a short window: one segment, the whole of it */
   if (len < 8 || !s->size)
     return 0; /* too short for a spectrum, or a population of no size */
+  if (n == 0)
+    return (int64_t)(len / 2 + 1); /* only the size asked: no work */
   welch w = {0};
   w.x = lyra__malloc(lyra__mul_size(nbins, sizeof *w.x));
   w.hann = lyra__malloc(len * sizeof *w.hann);
@@ -246,17 +248,21 @@ static int neuron_stats(const lyra_spikes *s, const lyra_analysis_opts *o,
 
 /* Golomb (2007): chi^2 = var_t(mean_i n_i(t)) / mean_i var_t(n_i(t)), with
  * n_i(t) the counts in corr_bin_ms bins, silent neurons included. */
-static int chi_of(const lyra_spikes *s, const lyra__window *w, double bin,
-                  double *chi) {
-  uint64_t nbins = lyra__whole_bins(w, bin);
+/* Each neuron's counts in the whole corr_bin_ms bins of the window: sum
+ * and sum of squares, computed once for chi and the correlation. */
+typedef struct bin_counts {
+  double bin;
+  uint64_t nbins;
+  double *sum, *sq;
+} bin_counts;
+
+static int chi_of(const lyra_spikes *s, const lyra__window *w,
+                  const bin_counts *bc, double *chi) {
+  uint64_t nbins = bc->nbins;
+  double bin = bc->bin, *sum = bc->sum, *sq = bc->sq;
   *chi = (double)NAN;
-  if (nbins < 2)
-    return 0;
-  double *sum = lyra__malloc(s->size * 8), *sq = lyra__malloc(s->size * 8);
   double *pop = lyra__calloc((size_t)nbins, sizeof *pop);
-  int rc = sum && sq && pop ? 0 : LYRA_ENOMEM;
-  if (!rc)
-    rc = lyra__count_moments(s, w, bin, nbins, sum, sq);
+  int rc = pop ? 0 : LYRA_ENOMEM;
   for (uint64_t i = w->begin; !rc && i < w->end; i++) {
     int64_t b = lyra__bin_of(s->times_ms[i], w->t0, bin);
     if ((uint64_t)b < nbins)
@@ -278,8 +284,6 @@ static int chi_of(const lyra_spikes *s, const lyra__window *w, double bin,
     if (var_i > 0)
       *chi = sqrt(v / var_i);
   }
-  free(sum);
-  free(sq);
   free(pop);
   return rc;
 }
@@ -336,22 +340,19 @@ static double pearson(const float *a, const float *b, uint64_t nbins) {
 /* Mean correlation over all pairs of the smallest sample of neurons that
  * has at least o->pairs pairs (taken in order until o->pairs). */
 static int correlation(const lyra_spikes *s, const lyra_analysis_opts *o,
-                       const lyra__window *w, lyra_pop_analysis *out) {
-  uint64_t nbins = lyra__whole_bins(w, o->corr_bin_ms);
+                       const lyra__window *w, const bin_counts *bc,
+                       lyra_pop_analysis *out) {
+  uint64_t nbins = bc->nbins;
   uint32_t want = 2;
   while ((uint64_t)want * (want - 1) / 2 < o->pairs && want < 100000)
     want++;
-  out->corr_mean = (double)NAN;
-  if (nbins < 2 || o->pairs == 0)
+  if (o->pairs == 0)
     return 0;
-  double *count = lyra__malloc(s->size * 8), *sq = lyra__malloc(s->size * 8);
   int32_t *row = lyra__malloc(s->size * sizeof *row);
   uint32_t *pick = lyra__malloc(s->size * sizeof *pick);
   float *c = NULL;
-  int rc = count && sq && row && pick ? 0 : LYRA_ENOMEM;
-  if (!rc)
-    rc = lyra__count_moments(s, w, o->corr_bin_ms, nbins, count, sq);
-  uint32_t kk = rc ? 0 : sample_neurons(s, count, want, o->seed, row, pick);
+  int rc = row && pick ? 0 : LYRA_ENOMEM;
+  uint32_t kk = rc ? 0 : sample_neurons(s, bc->sum, want, o->seed, row, pick);
   if (!rc && kk >= 2) {
     c = lyra__calloc(lyra__mul_size(kk, (size_t)nbins), sizeof *c);
     rc = c ? 0 : LYRA_ENOMEM;
@@ -374,11 +375,29 @@ static int correlation(const lyra_spikes *s, const lyra_analysis_opts *o,
     }
   out->corr_pairs = pairs;
   out->corr_mean = pairs ? sum / pairs : (double)NAN;
-  free(count);
-  free(sq);
   free(row);
   free(pick);
   free(c);
+  return rc;
+}
+
+/* chi and the correlation, from one count of every neuron's spikes in
+ * corr_bin_ms bins; both need two whole bins. */
+static int synchrony(const lyra_spikes *s, const lyra_analysis_opts *o,
+                     const lyra__window *w, lyra_pop_analysis *out) {
+  bin_counts bc = {o->corr_bin_ms, lyra__whole_bins(w, o->corr_bin_ms), NULL,
+                   NULL};
+  if (bc.nbins < 2)
+    return 0;
+  bc.sum = lyra__malloc(s->size * sizeof *bc.sum);
+  bc.sq = lyra__malloc(s->size * sizeof *bc.sq);
+  int rc = bc.sum && bc.sq ? 0 : LYRA_ENOMEM;
+  if (!rc)
+    rc = lyra__count_moments(s, w, bc.bin, bc.nbins, bc.sum, bc.sq);
+  if (!rc && !(rc = chi_of(s, w, &bc, &out->chi)))
+    rc = correlation(s, o, w, &bc, out);
+  free(bc.sum);
+  free(bc.sq);
   return rc;
 }
 
@@ -411,8 +430,7 @@ int lyra_analyze(const lyra_spikes *s, const lyra_analysis_opts *o,
   if (s->size == 0)
     return 0; /* nothing known about the population: all undefined */
   if ((rc = neuron_stats(s, o, out)) || (rc = spectrum_peak(s, o, out)) ||
-      (rc = chi_of(s, &w, o->corr_bin_ms, &out->chi)) ||
-      (rc = correlation(s, o, &w, out)))
+      (rc = synchrony(s, o, &w, out)))
     return lyra__errf_n(err, errlen, rc, "%s: %s", s->population,
                         lyra_strerror(rc));
   return 0;

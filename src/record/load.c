@@ -13,13 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static int load_fail(char *err, size_t n, int code, const char *path,
-                     const char *what) {
-  if (err && n)
-    snprintf(err, n, "%s: %s", path, what);
-  return code;
-}
-
 void lyra_spikes_free_all(lyra_spikes **list, size_t n) {
   if (!list)
     return;
@@ -82,7 +75,8 @@ int lyra_spikes_merge(lyra_spikes ***a, size_t *n_a, lyra_spikes **b,
       i++;
     if (i < *n_a) {
       if (!rc && (rc = merge_two((*a)[i], b[j])))
-        load_fail(err, errlen, rc, b[j]->population, "out of memory");
+        lyra__errf_n(err, errlen, rc, "%s: %s", b[j]->population,
+                     "out of memory");
       lyra_spikes_free(b[j]);
       continue;
     }
@@ -90,8 +84,8 @@ int lyra_spikes_merge(lyra_spikes ***a, size_t *n_a, lyra_spikes **b,
         rc ? NULL : lyra__realloc(*a, (*n_a + 1) * sizeof **a);
     if (!grown) {
       if (!rc)
-        rc = load_fail(err, errlen, LYRA_ENOMEM, b[j]->population,
-                       "out of memory");
+        rc = lyra__errf_n(err, errlen, LYRA_ENOMEM, "%s: %s", b[j]->population,
+                          "out of memory");
       lyra_spikes_free(b[j]);
       continue;
     }
@@ -149,9 +143,9 @@ static int load_file(const char *path, lyra_spikes ***out, size_t *n_out,
     return lyra__sonata_read(path, out, n_out, err, errlen);
   /* Named as HDF5 but not HDF5: say so rather than try it as text. */
   if (has_suffix(path, ".h5") || has_suffix(path, ".hdf5"))
-    return load_fail(err, errlen, LYRA_EPARSE, path,
-                     "not an HDF5 file (no HDF5 signature), so not a SONATA "
-                     "spike file");
+    return lyra__errf_n(err, errlen, LYRA_EPARSE, "%s: %s", path,
+                        "not an HDF5 file (no HDF5 signature), so not a SONATA "
+                        "spike file");
   unsigned char *data;
   size_t len;
   int rc = lyra__read_whole_file(path, &data, &len, err, errlen);
@@ -161,17 +155,17 @@ static int load_file(const char *path, lyra_spikes ***out, size_t *n_out,
   if (len >= 8 && memcmp(data, "LYRASPK1", 8) == 0)
     rc = lyra_spikes_parse(data, len, path, &s, err, errlen);
   else if (len >= 4 && memcmp(data, "LYRA", 4) == 0)
-    rc = load_fail(err, errlen, LYRA_EPARSE, path,
-                   "a lyra file, but not a spike file (expected magic "
-                   "LYRASPK1)");
+    rc = lyra__errf_n(err, errlen, LYRA_EPARSE, "%s: %s", path,
+                      "a lyra file, but not a spike file (expected magic "
+                      "LYRASPK1)");
   else
     rc = lyra_spikes_parse_text(data, len, path, &s, err, errlen);
   free(data);
   if (rc)
     return rc;
-  return as_list(s, out, n_out)
-             ? load_fail(err, errlen, LYRA_ENOMEM, path, "out of memory")
-             : 0;
+  return as_list(s, out, n_out) ? lyra__errf_n(err, errlen, LYRA_ENOMEM,
+                                               "%s: %s", path, "out of memory")
+                                : 0;
 }
 
 static int name_cmp(const void *a, const void *b) {
@@ -230,13 +224,13 @@ static int load_dir(const char *dir, lyra_spikes ***out, size_t *n_out,
   for (size_t k = 0; k < 4 && n == 0; k++) {
     free_names(names, n);
     if ((rc = list_dir(dir, suffixes[k], &names, &n)))
-      return load_fail(err, errlen, rc, dir,
-                       rc == LYRA_EIO ? strerror(errno) : "out of memory");
+      return lyra__errf_n(err, errlen, rc, "%s: %s", dir,
+                          rc == LYRA_EIO ? strerror(errno) : "out of memory");
   }
   if (n == 0)
-    rc = load_fail(err, errlen, LYRA_ENOTFOUND, dir,
-                   "no spike files (*.spikes.lyspk, spikes.h5, "
-                   "*.spikes.dat, *.gdf)");
+    rc = lyra__errf_n(err, errlen, LYRA_ENOTFOUND, "%s: %s", dir,
+                      "no spike files (*.spikes.lyspk, spikes.h5, "
+                      "*.spikes.dat, *.gdf)");
   for (size_t i = 0; i < n && !rc; i++) {
     lyra_spikes **one;
     size_t n_one;
@@ -257,7 +251,7 @@ int lyra_spikes_load(const char *path, lyra_spikes ***out, size_t *n_out,
   *out = NULL;
   *n_out = 0;
   if (stat(path, &st) != 0)
-    return load_fail(err, errlen, LYRA_EIO, path, strerror(errno));
+    return lyra__errf_n(err, errlen, LYRA_EIO, "%s: %s", path, strerror(errno));
   int is_dir = S_ISDIR(st.st_mode);
   int rc = is_dir ? load_dir(path, out, n_out, err, errlen)
                   : load_file(path, out, n_out, err, errlen);

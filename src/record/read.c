@@ -22,13 +22,6 @@ uint64_t lyra__get_u64(const unsigned char *b) {
   return (uint64_t)lyra__get_u32(b) | (uint64_t)lyra__get_u32(b + 4) << 32;
 }
 
-static int fail(char *err, size_t n, int code, const char *name,
-                const char *what) {
-  if (err && n)
-    snprintf(err, n, "%s: %s", name, what);
-  return code;
-}
-
 const char *lyra__header_find(const char *text, size_t len, const char *key,
                               size_t *vlen) {
   size_t klen = strlen(key);
@@ -123,27 +116,32 @@ int lyra_spikes_parse(const void *data, size_t len, const char *name,
     return LYRA_EINVAL;
   *out = NULL;
   if (len < 20 || memcmp(b, "LYRASPK1", 8) != 0)
-    return fail(err, errlen, LYRA_EPARSE, name,
-                "not a lyra spike file (expected magic LYRASPK1)");
+    return lyra__errf_n(err, errlen, LYRA_EPARSE, "%s: %s", name,
+                        "not a lyra spike file (expected magic LYRASPK1)");
   uint64_t n = lyra__get_u64(b + 8);
   uint32_t hlen = lyra__get_u32(b + 16);
   if (hlen > len - 20 || n > (len - 20 - hlen) / 8 || n * 8 != len - 20 - hlen)
-    return fail(err, errlen, LYRA_EPARSE, name,
-                "truncated or incomplete (record count does not match the "
-                "file size)");
+    return lyra__errf_n(
+        err, errlen, LYRA_EPARSE, "%s: %s", name,
+        "truncated or incomplete (record count does not match the "
+        "file size)");
   lyra_spikes *s = lyra__spikes_alloc(n);
   if (!s)
-    return fail(err, errlen, LYRA_ENOMEM, name, "out of memory");
+    return lyra__errf_n(err, errlen, LYRA_ENOMEM, "%s: %s", name,
+                        "out of memory");
   s->steps = lyra__malloc(lyra__mul_size(n, 4));
   int rc = 0;
   if (!s->steps)
-    rc = fail(err, errlen, LYRA_ENOMEM, name, "out of memory");
+    rc =
+        lyra__errf_n(err, errlen, LYRA_ENOMEM, "%s: %s", name, "out of memory");
   else if (parse_header(s, (const char *)b + 20, hlen))
-    rc = fail(err, errlen, LYRA_EPARSE, name, "malformed header");
+    rc = lyra__errf_n(err, errlen, LYRA_EPARSE, "%s: %s", name,
+                      "malformed header");
   else if (parse_records(s, b + 20 + hlen))
-    rc = fail(err, errlen, LYRA_EPARSE, name,
-              "corrupt records (id outside the population or time going "
-              "backwards)");
+    rc =
+        lyra__errf_n(err, errlen, LYRA_EPARSE, "%s: %s", name,
+                     "corrupt records (id outside the population or time going "
+                     "backwards)");
   if (rc) {
     lyra_spikes_free(s);
     return rc;
@@ -167,19 +165,20 @@ int lyra__read_whole_file(const char *path, unsigned char **data, size_t *len,
     size = ftell(f);
   if (size < 0 || (size_t)size > MAX_FILE || fseek(f, 0, SEEK_SET) != 0) {
     fclose(f);
-    return fail(err, errlen, LYRA_EIO, path,
-                "cannot determine file size (a directory?)");
+    return lyra__errf_n(err, errlen, LYRA_EIO, "%s: %s", path,
+                        "cannot determine file size (a directory?)");
   }
   unsigned char *buf = lyra__malloc((size_t)size + 1);
   if (!buf) {
     fclose(f);
-    return fail(err, errlen, LYRA_ENOMEM, path, "out of memory");
+    return lyra__errf_n(err, errlen, LYRA_ENOMEM, "%s: %s", path,
+                        "out of memory");
   }
   size_t got = fread(buf, 1, (size_t)size, f);
   fclose(f);
   if (got != (size_t)size) {
     free(buf);
-    return fail(err, errlen, LYRA_EIO, path, "read error");
+    return lyra__errf_n(err, errlen, LYRA_EIO, "%s: %s", path, "read error");
   }
   buf[got] = '\0'; /* text readers may rely on a terminator */
   *data = buf;
