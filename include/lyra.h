@@ -53,6 +53,7 @@ extern "C" {
 #define LYRA_EUNIT (-6)     /* quantity has the wrong dimension or no unit */
 #define LYRA_ESTATE (-7)    /* call not allowed in the handle's state */
 #define LYRA_ENOTSUP (-8)   /* valid request that lyra does not support */
+#define LYRA_ENUMERIC (-9)  /* a neuron's state became NaN or infinite */
 
 /* Name of an error code ("invalid argument", ...); never NULL. */
 const char *lyra_strerror(int code);

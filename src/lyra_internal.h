@@ -68,7 +68,7 @@ int lyra__parse_quantity(const char *text, const char *unit, double *out,
 typedef struct lyra__model_desc lyra__model_desc;
 
 #define LYRA__MAX_PARAMS 24
-#define LYRA__MAX_STATE 8
+#define LYRA__MAX_STATE 12
 
 typedef struct lyra__pop_spec {
   char name[LYRA__NAME_MAX];

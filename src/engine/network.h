@@ -73,6 +73,12 @@ typedef struct lyra__thread {
   uint64_t events;
   int rc[2]; /* a failure in the update phase of a slice of that parity,
                 seen by thread 0 after the slice's barrier */
+  /* With rc LYRA_ENUMERIC: the first neuron whose state blew up. */
+  struct {
+    int pop;
+    uint32_t idx;
+    int64_t step;
+  } bad[2];
 } lyra__thread;
 
 /* An output file written under a temporary name, renamed when complete. */

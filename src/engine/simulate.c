@@ -53,8 +53,14 @@ static void step_population(lyra_network *net, lyra__thread *th, int tid,
     in[r] = base + (uint64_t)r * p->n;
   if (net->n_devs)
     lyra__devices_inject(net, pop, s, in, lo, hi, tid);
-  lyra__spike_out out = {th->scratch, 0};
+  lyra__spike_out out = {th->scratch, 0, LYRA__NO_NEURON};
   p->model->update(p, lo, hi, in, &out);
+  if (out.bad != LYRA__NO_NEURON && th->rc[par] != LYRA_ENUMERIC) {
+    th->rc[par] = LYRA_ENUMERIC;
+    th->bad[par].pop = pop;
+    th->bad[par].idx = out.bad;
+    th->bad[par].step = s;
+  }
   if (out.count && (net->n_stores || net->n_scalers)) {
     int rc = lyra__stores_post_spikes(net, pop, s, out.idx, out.count);
     if (rc)
@@ -161,6 +167,60 @@ static void record_segment(lyra_network *net, void *arg, int pop, int64_t s,
     r->rc = lyra__record_spikes(net, pop, s, gid, n);
 }
 
+/* The state variables of neuron idx of population pop, "V_m = nan, ...". */
+static void describe_state(const lyra_network *net, int pop, uint32_t idx,
+                           char *buf, size_t len) {
+  const lyra__pop *p = &net->pops[pop];
+  const lyra_model_info *info = &p->model->info;
+  size_t used = 0;
+  buf[0] = '\0';
+  for (size_t k = 0; k < info->n_state && used + 1 < len; k++) {
+    int n = snprintf(buf + used, len - used, "%s%s = %g", k ? ", " : "",
+                     info->state[k].name, p->state[k][idx]);
+    used += n > 0 ? (size_t)n : 0;
+  }
+}
+
+/* Reports the failures threads met while updating the slice: the
+ * earliest (step, global id) of a blown-up state, else running out of
+ * memory. The choice does not depend on how neurons are split. */
+static int check_update_failures(lyra_network *net, int par) {
+  int best = -1, rc = 0;
+  for (int t = 0; t < net->n_threads; t++) {
+    const lyra__thread *th = &net->threads[t];
+    if (th->rc[par] != LYRA_ENUMERIC) {
+      rc = rc ? rc : th->rc[par];
+      continue;
+    }
+    if (best < 0)
+      best = t;
+    const lyra__thread *b = &net->threads[best];
+    uint32_t g = net->pops[th->bad[par].pop].gid0 + th->bad[par].idx;
+    uint32_t gb = net->pops[b->bad[par].pop].gid0 + b->bad[par].idx;
+    if (th->bad[par].step < b->bad[par].step ||
+        (th->bad[par].step == b->bad[par].step && g < gb))
+      best = t;
+  }
+  if (best >= 0) {
+    const lyra__thread *b = &net->threads[best];
+    const int pop = b->bad[par].pop;
+    const uint32_t idx = b->bad[par].idx;
+    char state[256];
+    describe_state(net, pop, idx, state, sizeof state);
+    return lyra__network_error(
+        net, LYRA_ENUMERIC,
+        "population %s (%s), neuron %u (global id %u), t = %g ms: the state "
+        "became NaN, infinite or out of the model's range (%s); a smaller "
+        "step, a tighter tolerance or smaller weights may help",
+        net->pop_names[pop], net->pops[pop].model->info.name, idx,
+        net->pops[pop].gid0 + idx, (double)(b->bad[par].step + 1) * net->dt,
+        state);
+  }
+  if (rc)
+    return lyra__network_error(net, rc, "out of memory for spike histories");
+  return 0;
+}
+
 /* Thread 0's part after the barrier: files, rate counts, progress. */
 static void finish_slice(sim_ctx *c, int64_t t0, int64_t t1, int par) {
   lyra_network *net = c->net;
@@ -168,10 +228,8 @@ static void finish_slice(sim_ctx *c, int64_t t0, int64_t t1, int par) {
   memset(net->step_counts + (uint64_t)t0 * (uint64_t)net->n_pops, 0,
          (size_t)(t1 - t0) * (size_t)net->n_pops * sizeof *net->step_counts);
   for_each_segment(net, t0, t1, par, record_segment, &r);
-  for (int t = 0; !r.rc && t < net->n_threads; t++)
-    if (net->threads[t].rc[par])
-      r.rc = lyra__network_error(net, net->threads[t].rc[par],
-                                 "out of memory for spike histories");
+  if (!r.rc)
+    r.rc = check_update_failures(net, par);
   if (!r.rc)
     r.rc = lyra__write_state(net, t0, t1, par);
   if (!r.rc) /* the weights sampled in the previous slice are complete */

@@ -67,6 +67,8 @@ static void update(lyra__pop *p, uint32_t lo, uint32_t hi, double *const *in,
       u1 = u0 + h * a * (b * v1 - u0);
     }
     v1 = v1 < vmin ? vmin : v1;
+    if (!isfinite(v1) || !isfinite(u1))
+      out->bad = out->bad == LYRA__NO_NEURON ? k : out->bad;
     if (v1 >= th) {
       v1 = c;
       u1 += d;

@@ -34,10 +34,14 @@ typedef struct lyra__pop {
   int32_t *refr;                  /* steps of refractoriness left, [n] */
 } lyra__pop;
 
-/* Spikes of one step: population-local indices, ascending. */
+/* Spikes of one step: population-local indices, ascending. A model that
+ * finds a neuron's state NaN, infinite or beyond its model's limits puts
+ * the first such neuron in bad; the engine then stops the run. */
+#define LYRA__NO_NEURON UINT32_MAX
 typedef struct lyra__spike_out {
   uint32_t *idx;
   uint32_t count;
+  uint32_t bad;
 } lyra__spike_out;
 
 struct lyra__model_desc {
@@ -138,6 +142,9 @@ extern const lyra__model_desc lyra__iaf_psc_exp;
 extern const lyra__model_desc lyra__iaf_psc_alpha;
 extern const lyra__model_desc lyra__iaf_cond_exp;
 extern const lyra__model_desc lyra__izhikevich;
+extern const lyra__model_desc lyra__aeif_cond_exp;
+extern const lyra__model_desc lyra__aeif_cond_alpha;
+extern const lyra__model_desc lyra__aeif_psc_exp;
 
 /* Exact-integration propagators shared by the current-based models
  * (models/propagators.c). See the file for the derivation. */

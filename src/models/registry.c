@@ -2,13 +2,15 @@
 #include "models/models.h"
 #include "models/synapses.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 static const lyra__model_desc *const neuron_models[] = {
-    &lyra__iaf_psc_delta, &lyra__iaf_psc_exp, &lyra__iaf_psc_alpha,
-    &lyra__iaf_cond_exp,  &lyra__izhikevich,
+    &lyra__iaf_psc_delta,   &lyra__iaf_psc_exp,  &lyra__iaf_psc_alpha,
+    &lyra__iaf_cond_exp,    &lyra__izhikevich,   &lyra__aeif_cond_exp,
+    &lyra__aeif_cond_alpha, &lyra__aeif_psc_exp,
 };
 #define N_NEURON (sizeof neuron_models / sizeof neuron_models[0])
 
@@ -141,15 +143,24 @@ int32_t lyra__refractory_steps(double t_ref, double dt) {
 
 /* Eight neurons at a time with GCC vector extensions (portable, and the
  * AVX2/AVX-512 clones compare them in one or two instructions); spikes are
- * rare, so almost every block is dismissed by one test. */
+ * rare, so almost every block is dismissed by one test. The same test
+ * catches a NaN or -inf (not above -DBL_MAX) and +inf (above V_th); the
+ * first such neuron is put in out->bad and left alone. */
 typedef double lyra__v4d __attribute__((vector_size(32)));
 typedef long long lyra__v4l __attribute__((vector_size(32)));
 
-static void take_spike(double *v, double *refr, uint32_t j, double reset,
-                       double refr_steps, lyra__spike_out *out) {
-  v[j] = reset;
-  refr[j] = refr_steps;
-  out->idx[out->count++] = j;
+static void check_one(double *v, double *refr, uint32_t j, double th,
+                      double reset, double refr_steps, lyra__spike_out *out) {
+  if (!isfinite(v[j])) {
+    if (out->bad == LYRA__NO_NEURON)
+      out->bad = j;
+    return;
+  }
+  if (v[j] >= th) {
+    v[j] = reset;
+    refr[j] = refr_steps;
+    out->idx[out->count++] = j;
+  }
 }
 
 LYRA__HOT
@@ -157,19 +168,18 @@ void lyra__find_spikes(double *v, double *refr, uint32_t lo, uint32_t hi,
                        double th, double reset, double refr_steps,
                        lyra__spike_out *out) {
   const lyra__v4d t = {th, th, th, th};
+  const lyra__v4d low = {-DBL_MAX, -DBL_MAX, -DBL_MAX, -DBL_MAX};
   uint32_t i = lo;
   for (; i + 8 <= hi; i += 8) {
     lyra__v4d a, b;
     memcpy(&a, v + i, sizeof a);
     memcpy(&b, v + i + 4, sizeof b);
-    lyra__v4l m = (a >= t) | (b >= t);
+    lyra__v4l m = (a >= t) | (b >= t) | ~((a >= low) & (b >= low));
     if (!(m[0] | m[1] | m[2] | m[3]))
       continue;
     for (uint32_t j = i; j < i + 8; j++)
-      if (v[j] >= th)
-        take_spike(v, refr, j, reset, refr_steps, out);
+      check_one(v, refr, j, th, reset, refr_steps, out);
   }
   for (; i < hi; i++)
-    if (v[i] >= th)
-      take_spike(v, refr, i, reset, refr_steps, out);
+    check_one(v, refr, i, th, reset, refr_steps, out);
 }

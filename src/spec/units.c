@@ -25,7 +25,9 @@ typedef enum dim {
   DIM_CURRENT,
   DIM_CAPACITANCE,
   DIM_CONDUCTANCE,
-  DIM_FREQUENCY
+  DIM_FREQUENCY,
+  DIM_CONDUCTANCE_RATE, /* the derivative of an alpha conductance */
+  DIM_CURRENT_RATE      /* the derivative of an alpha current */
 } dim;
 
 typedef struct unit_def {
@@ -79,6 +81,11 @@ static const unit_def units[] = {
     {"kHz", DIM_FREQUENCY, 3},
     {"1/s", DIM_FREQUENCY, 0},
     {"1/ms", DIM_FREQUENCY, 3},
+    /* rates of change of alpha-shaped conductances and currents */
+    {"S/s", DIM_CONDUCTANCE_RATE, 0},
+    {"nS/ms", DIM_CONDUCTANCE_RATE, -6},
+    {"A/s", DIM_CURRENT_RATE, 0},
+    {"pA/ms", DIM_CURRENT_RATE, -9},
 };
 #define N_UNITS (sizeof units / sizeof units[0])
 
@@ -95,6 +102,10 @@ static const struct {
     [DIM_CONDUCTANCE] = {"a conductance", "10 nS",
                          "a conductance such as '10 nS'"},
     [DIM_FREQUENCY] = {"a frequency", "10 Hz", "a frequency such as '10 Hz'"},
+    [DIM_CONDUCTANCE_RATE] = {"a conductance per time", "1 nS/ms",
+                              "a conductance per time such as '1 nS/ms'"},
+    [DIM_CURRENT_RATE] = {"a current per time", "10 pA/ms",
+                          "a current per time such as '10 pA/ms'"},
 };
 
 static const unit_def *unit_find(const char *name, size_t len) {

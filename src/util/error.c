@@ -23,6 +23,8 @@ const char *lyra_strerror(int code) {
     return "call not allowed now";
   case LYRA_ENOTSUP:
     return "not supported";
+  case LYRA_ENUMERIC:
+    return "state became NaN or infinite";
   default:
     return "unknown error";
   }

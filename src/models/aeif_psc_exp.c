@@ -1,0 +1,83 @@
+/*
+ * aeif_psc_exp: adaptive exponential integrate-and-fire neuron (Brette &
+ * Gerstner 2005) with exponentially decaying synaptic currents, as NEST's
+ * model of the same name: the inhibitory current is kept positive and
+ * subtracted. The step and the spike handling are in models/aeif.h.
+ */
+#include "models/aeif.h"
+
+enum { TAU_EX = AEIF_NP, TAU_IN, NP };
+
+static const lyra_param_info params[NP] = {
+    LYRA__AEIF_PARAMS,
+    {"tau_syn_ex", "ms", 0.2, "excitatory synaptic time constant"},
+    {"tau_syn_in", "ms", 2.0, "inhibitory synaptic time constant"},
+};
+
+static const lyra_param_info state[] = {
+    {"V_m", "mV", -70.6, "membrane potential"},
+    {"I_syn_ex", "pA", 0.0, "excitatory synaptic current"},
+    {"I_syn_in", "pA", 0.0, "inhibitory synaptic current (positive)"},
+    {"w", "pA", 0.0, "adaptation current"},
+};
+
+/* y = (V_m, w, I_syn_ex, I_syn_in) */
+static void rhs(const void *ctx, const double *y, double *f) {
+  const aeif_ctx *c = ctx;
+  const double v = aeif_veff(c, y[0]);
+  aeif_membrane(c, v, y[1], y[2] - y[3], &f[0], &f[1]);
+  f[2] = -y[2] * c->inv_tau_ex;
+  f[3] = -y[3] * c->inv_tau_in;
+}
+
+static const aeif_kind kind = {
+    .n = 4,
+    .ymap = {AEIF_S_V, AEIF_S_W, 1, 2},
+    .in_ex = 2,
+    .in_in = 3,
+    .rhs = rhs,
+    .i_tau_ex = TAU_EX,
+    .i_tau_in = TAU_IN,
+    .i_e_ex = -1,
+    .i_e_in = -1,
+};
+
+static int validate(const double *p, char *err) {
+  return lyra__aeif_validate(&lyra__aeif_psc_exp.info, p, &kind, err);
+}
+
+static void update(lyra__pop *p, uint32_t lo, uint32_t hi, double *const *in,
+                   lyra__spike_out *out) {
+  aeif_update(p, lo, hi, in, out, &kind);
+}
+
+const lyra__model_desc lyra__aeif_psc_exp = {
+    .info =
+        {
+            .name = "aeif_psc_exp",
+            .kind = "neuron",
+            .doc = "Adaptive exponential integrate-and-fire neuron (AdEx, "
+                   "Brette & Gerstner 2005) with exponentially decaying "
+                   "synaptic currents. Inhibitory weights are negative "
+                   "(NEST convention).",
+            .equations =
+                "C_m dV_m/dt = -g_L (V - E_L) + g_L Delta_T exp((V - V_th) "
+                "/ Delta_T) + I_syn_ex - I_syn_in - w + I_e + I_stim with V "
+                "= min(V_m, V_peak); tau_w dw/dt = a (V - E_L) - w; "
+                "dI_syn_X/dt = -I_syn_X / tau_syn_X + sum_k |w_k| delta(t - "
+                "t_k); V_m >= V_peak: spike, V_m = V_reset, w = w + b, V_m "
+                "held at V_reset for t_ref",
+            .integration = AEIF_INTEGRATION_DOC,
+            .weight_unit = "pA",
+            .n_params = NP,
+            .params = params,
+            .n_state = 4,
+            .state = state,
+        },
+    .n_spike_ports = 2,
+    .n_hidden_state = AEIF_N_HIDDEN,
+    .weight_is_magnitude = 1,
+    .validate = validate,
+    .prepare = lyra__aeif_prepare,
+    .update = update,
+};
