@@ -5,7 +5,7 @@
 #include <math.h>
 
 static int check_kind_params(const lyra_model_info *info, const double *p,
-                             const aeif_kind *k, char *err) {
+                             const aeif_syn *k, char *err) {
   int rc = 0;
   if ((k->i_tau_ex >= 0 &&
        (rc = lyra__require_positive(info, p, k->i_tau_ex, err))) ||
@@ -16,7 +16,7 @@ static int check_kind_params(const lyra_model_info *info, const double *p,
 }
 
 int lyra__aeif_validate(const lyra_model_info *info, const double *p,
-                        const aeif_kind *k, char *err) {
+                        const aeif_syn *k, char *err) {
   int rc;
   if ((rc = lyra__require_positive(info, p, AEIF_C_M, err)) ||
       (rc = lyra__require_nonnegative(info, p, AEIF_G_L, err)) ||
@@ -25,7 +25,7 @@ int lyra__aeif_validate(const lyra_model_info *info, const double *p,
       (rc = lyra__require_nonnegative(info, p, AEIF_DELTA_T, err)) ||
       (rc = lyra__require_less(info, p, AEIF_V_TH, AEIF_V_PEAK, err)) ||
       (rc = lyra__require_less(info, p, AEIF_V_RESET, AEIF_V_PEAK, err)) ||
-      (rc = lyra__require_positive(info, p, AEIF_TOL, err)) ||
+      (rc = lyra__ode_validate(info, p, AEIF_TOL, err)) ||
       (rc = check_kind_params(info, p, k, err)))
     return rc;
   /* NEST's bound: exp((V_peak - V_th) / Delta_T) must stay far from
@@ -37,22 +37,22 @@ int lyra__aeif_validate(const lyra_model_info *info, const double *p,
                       "(exp would overflow), got %g",
                       info->name, log(DBL_MAX / 1e20),
                       (p[AEIF_V_PEAK] - p[AEIF_V_TH]) / dT);
-  const double m = p[AEIF_INTEGRATOR];
-  if (m != LYRA__INT_RKF45 && m != LYRA__INT_RK4)
-    return lyra__errf(err, LYRA_EINVAL,
-                      "%s: integrator must be 0 (rkf45) or 1 (rk4), got %g",
-                      info->name, m);
   return 0;
 }
 
 void lyra__aeif_prepare(lyra__pop *p) {
   p->refr_steps = lyra__refractory_steps(p->params[AEIF_T_REF], p->dt);
-  p->vars[0] = p->vars[1] = 1.0; /* input scales; alpha: e / tau */
+  /* the inhibitory port holds -|w|: conductances and currents grow */
+  p->vars[ODE_SCALE_EX] = 1.0;
+  p->vars[ODE_SCALE_IN] = -1.0;
 }
 
-aeif_ctx lyra__aeif_context(const lyra__pop *p, const aeif_kind *k) {
+aeif_ctx lyra__aeif_context(const lyra__pop *p, const aeif_syn *k) {
   const double *q = p->params;
+  const int method = (int)q[AEIF_INTEGRATOR];
   aeif_ctx c = {
+      .com = lyra__ode_common_of(p, q[AEIF_I_E], q[AEIF_TOL], q[AEIF_TOL], 0.0,
+                                 1.0, method),
       .g_l = q[AEIF_G_L],
       .e_l = q[AEIF_E_L],
       .v_th = q[AEIF_V_TH],
@@ -62,6 +62,8 @@ aeif_ctx lyra__aeif_context(const lyra__pop *p, const aeif_kind *k) {
       .a = q[AEIF_A],
       .inv_tau_w = 1.0 / q[AEIF_TAU_W],
       .inv_c = 1.0 / q[AEIF_C_M],
+      .b = q[AEIF_B],
+      .v_cut = q[AEIF_DELTA_T] > 0.0 ? q[AEIF_V_PEAK] : q[AEIF_V_TH],
   };
   c.e_ex = k->i_e_ex >= 0 ? q[k->i_e_ex] : 0.0;
   c.e_in = k->i_e_in >= 0 ? q[k->i_e_in] : 0.0;

@@ -23,7 +23,7 @@
 #define LYRA_AEIF_H
 
 #include "models/models.h"
-#include "models/rkf45.h"
+#include "models/ode.h"
 
 #include <float.h>
 #include <math.h>
@@ -60,12 +60,9 @@ enum {
       {"b", "pA", 80.5, "spike-triggered adaptation"},                         \
       {"tau_w", "ms", 144.0, "adaptation time constant"},                      \
       {"I_e", "pA", 0.0, "constant input current"},                            \
-      {"gsl_error_tol", "", 1e-6,                                              \
-       "error tolerance of rkf45 (absolute and relative to h |dy/dt|)"},       \
-  {                                                                            \
-    "integrator", "", 0.0,                                                     \
-        "0 (rkf45): adaptive RKF45 as NEST; 1 (rk4): one RK4 step per dt"      \
-  }
+      LYRA__ODE_PARAMS(                                                        \
+          1e-6,                                                                \
+          "error tolerance of rkf45 (absolute and relative to h |dy/dt|)")
 
 #define AEIF_INTEGRATION_DOC                                                   \
   "integrator 0 (rkf45, default): adaptive Runge-Kutta-Fehlberg 4(5) "         \
@@ -75,102 +72,91 @@ enum {
   "spike test at its end"
 
 /* State layout in lyra__pop.state: the model's visible variables (V_m
- * first, w fourth), then these hidden ones. */
+ * first, w fourth), then ode.h's hidden ones. */
 enum { AEIF_S_V = 0, AEIF_S_W = 3 };
-
-enum { LYRA__INT_RKF45 = 0, LYRA__INT_RK4 = 1 };
 
 /* What the right-hand side reads besides y. */
 typedef struct aeif_ctx {
+  lyra__ode_common com; /* first: ode.h reads it */
   double g_l, e_l, v_th, delta_t, v_peak, v_reset, a, inv_tau_w, inv_c;
-  double i_ext;   /* I_e + I_stim of this neuron */
-  int refractory; /* live: set inside the step at a spike */
+  double b, v_cut; /* spike: w += b at V_m >= v_cut */
   /* synapses: exc/inh reversal potential and decay rates */
   double e_ex, e_in, inv_tau_ex, inv_tau_in;
 } aeif_ctx;
 
-/* dV/dt and dw/dt at membrane potential v (raw, from y) with synaptic
- * current i_syn(veff) computed by the caller from the effective V. */
+/* The effective potential: V_reset while refractory, else min(V,
+ * V_peak), so that the exponential cannot overflow. */
 static inline double aeif_veff(const aeif_ctx *c, double v) {
-  return c->refractory ? c->v_reset : (v < c->v_peak ? v : c->v_peak);
+  return c->com.refractory ? c->v_reset : (v < c->v_peak ? v : c->v_peak);
 }
 
+/* dV/dt and dw/dt at effective potential veff, given the synaptic
+ * current i_syn (positive: depolarising). */
 static inline void aeif_membrane(const aeif_ctx *c, double veff, double w,
                                  double i_syn, double *dv, double *dw) {
   const double i_spike =
       c->delta_t == 0.0
           ? 0.0
           : c->g_l * c->delta_t * exp((veff - c->v_th) / c->delta_t);
-  *dv = c->refractory
+  *dv = c->com.refractory
             ? 0.0
-            : (-c->g_l * (veff - c->e_l) + i_spike + i_syn - w + c->i_ext) *
+            : (-c->g_l * (veff - c->e_l) + i_spike + i_syn - w + c->com.i_ext) *
                   c->inv_c;
   *dw = (c->a * (veff - c->e_l) - w) * c->inv_tau_w;
 }
 
-/* A model's synapses: y = (V, w, syn...). ymap gives the state array of
- * each y component; spikes add scale_ex * (excitatory port) to
- * y[in_ex] and -scale_in * (inhibitory port, which holds -|w|) to
- * y[in_in]. */
-typedef struct aeif_kind {
-  int n; /* ODE dimension */
-  int ymap[LYRA__RK_MAX];
-  int in_ex, in_in;
-  lyra__rk_rhs rhs;
-  int i_tau_ex, i_tau_in, i_e_ex, i_e_in; /* parameter indices, -1: none */
-  int alpha;                              /* scale inputs by e/tau */
-} aeif_kind;
-
-/* Hidden state after the model's n_visible visible variables. */
-enum { AEIF_H_ISTIM, AEIF_H_REFR, AEIF_H_STEP, AEIF_N_HIDDEN };
+/* Parameter indices of a model's synapses (-1: none). y = (V_m, w,
+ * synapses...). */
+typedef struct aeif_syn {
+  int i_tau_ex, i_tau_in, i_e_ex, i_e_in;
+} aeif_syn;
 
 /* models/aeif.c */
 int lyra__aeif_validate(const lyra_model_info *info, const double *p,
-                        const aeif_kind *k, char *err);
+                        const aeif_syn *k, char *err);
 void lyra__aeif_prepare(lyra__pop *p);
-aeif_ctx lyra__aeif_context(const lyra__pop *p, const aeif_kind *k);
-/* Flags neuron i as unstable (NEST's limits, or a non-finite value). */
+aeif_ctx lyra__aeif_context(const lyra__pop *p, const aeif_syn *k);
+/* NEST's limits (V_m < -1e3 or |w| > 1e6) or a non-finite value. */
 int lyra__aeif_unstable(const double *y, int n);
 
 /* After an accepted (sub-)step: clamp while refractory, or take a spike.
  * Returns 1 at a spike. */
-static inline int aeif_after_step(const aeif_ctx *c, double *y, double *refr,
-                                  double v_cut, double b, double refr_steps) {
+static inline int aeif_after_step(aeif_ctx *c, double *y, double *refr) {
   if (*refr > 0.0) {
     y[0] = c->v_reset;
     return 0;
   }
-  if (y[0] < v_cut)
+  if (y[0] < c->v_cut)
     return 0;
   y[0] = c->v_reset;
-  y[1] += b;
+  y[1] += c->b;
   /* +1: the count-down after the step must leave t_ref whole steps */
-  *refr = refr_steps > 0.0 ? refr_steps + 1.0 : 0.0;
+  *refr = c->com.refr_steps > 0.0 ? c->com.refr_steps + 1.0 : 0.0;
+  c->com.refractory = *refr > 0.0;
   return 1;
 }
 
-/* Advances one neuron over one step of length dt. Returns the number of
- * spikes (several only with t_ref = 0), or -1 if the state blew up. */
-LYRA__INLINE int aeif_step_neuron(aeif_ctx *c, const aeif_kind *k, double *y,
-                                  double *refr, double *hstep, double dt,
-                                  const lyra__rk_tol *tol, int method,
-                                  double v_cut, double b, double refr_steps,
-                                  const lyra__rk_work *w) {
+/* One neuron, one step (lyra__ode_step_fn): RKF45 sub-steps with the
+ * spike test after each, or one RK4 step with the test at its end. */
+LYRA__INLINE int aeif_step(void *ctx, const lyra__ode_kind *k, double *y,
+                           double *refr, double *hstep,
+                           const lyra__rk_work *w) {
+  aeif_ctx *c = ctx;
+  const double dt = c->com.dt;
   int spikes = 0;
-  c->refractory = *refr > 0.0;
-  if (method == LYRA__INT_RK4) {
+  c->com.refractory = *refr > 0.0;
+  if (c->com.method == LYRA__INT_RK4) {
     lyra__rk4_step(k->n, y, dt, w, k->rhs, c);
     if (lyra__aeif_unstable(y, k->n))
       return -1;
-    spikes += aeif_after_step(c, y, refr, v_cut, b, refr_steps);
+    spikes += aeif_after_step(c, y, refr);
   } else {
     double t = 0.0, h = *hstep > 0.0 ? *hstep : (dt < 0.01 ? dt : 0.01);
     while (t < dt) {
-      lyra__rkf45_evolve(k->n, y, &t, dt, &h, tol, w, k->rhs, c);
+      lyra__rkf45_evolve(k->n, y, &t, dt, &h, &c->com.tol, w, k->rhs, c);
       if (lyra__aeif_unstable(y, k->n))
         return -1;
-      spikes += aeif_after_step(c, y, refr, v_cut, b, refr_steps);
-      c->refractory = *refr > 0.0;
+      spikes += aeif_after_step(c, y, refr);
     }
     *hstep = h;
   }
@@ -179,46 +165,12 @@ LYRA__INLINE int aeif_step_neuron(aeif_ctx *c, const aeif_kind *k, double *y,
   return spikes;
 }
 
-/* The model's update, specialised by the constant k so that the
- * right-hand side is inlined (no call through a pointer per neuron). */
+/* A model's update: its constant tables make the right-hand side inline. */
 LYRA__INLINE void aeif_update(lyra__pop *p, uint32_t lo, uint32_t hi,
                               double *const *in, lyra__spike_out *out,
-                              const aeif_kind *k) {
-  aeif_ctx c = lyra__aeif_context(p, k);
-  const int nv = (int)p->model->info.n_state;
-  double *istim = p->state[nv + AEIF_H_ISTIM];
-  double *refr = p->state[nv + AEIF_H_REFR];
-  double *hstep = p->state[nv + AEIF_H_STEP];
-  double *const *s = p->state;
-  double *ex = in[0], *inh = in[1], *cur = in[2];
-  const double ie = p->params[AEIF_I_E], b = p->params[AEIF_B];
-  const double dt = p->dt, refr_steps = (double)p->refr_steps;
-  const double v_cut = p->params[AEIF_DELTA_T] > 0.0 ? p->params[AEIF_V_PEAK]
-                                                     : p->params[AEIF_V_TH];
-  const double scale_ex = p->vars[0], scale_in = p->vars[1];
-  const lyra__rk_tol tol = {p->params[AEIF_TOL], p->params[AEIF_TOL], 0.0, 1.0};
-  const int method = (int)p->params[AEIF_INTEGRATOR];
-  lyra__rk_stack stack;
-  const lyra__rk_work *w = lyra__rk_stack_init(&stack);
-  for (uint32_t i = lo; i < hi; i++) {
-    double y[LYRA__RK_MAX];
-    for (int j = 0; j < k->n; j++)
-      y[j] = s[k->ymap[j]][i];
-    c.i_ext = ie + istim[i];
-    int spikes = aeif_step_neuron(&c, k, y, &refr[i], &hstep[i], dt, &tol,
-                                  method, v_cut, b, refr_steps, w);
-    if (spikes < 0 && out->bad == LYRA__NO_NEURON)
-      out->bad = i;
-    y[k->in_ex] += scale_ex * ex[i];
-    y[k->in_in] -= scale_in * inh[i];
-    for (int j = 0; j < k->n; j++)
-      s[k->ymap[j]][i] = y[j];
-    ex[i] = inh[i] = 0.0;
-    istim[i] = cur[i];
-    cur[i] = 0.0;
-    if (spikes > 0)
-      out->idx[out->count++] = i;
-  }
+                              const lyra__ode_kind *k, const aeif_syn *syn) {
+  aeif_ctx c = lyra__aeif_context(p, syn);
+  lyra__ode_update(p, lo, hi, in, out, k, &c, aeif_step);
 }
 
 #endif

@@ -40,12 +40,15 @@ static void rhs(const void *ctx, const double *y, double *f) {
   f[5] = y[4] - y[5] * c->inv_tau_in;
 }
 
-static const aeif_kind kind = {
+static const lyra__ode_kind ode = {
     .n = 6,
     .ymap = {AEIF_S_V, AEIF_S_W, 4, 1, 5, 2},
     .in_ex = 2,
     .in_in = 4,
     .rhs = rhs,
+};
+
+static const aeif_syn syn = {
     .i_tau_ex = TAU_EX,
     .i_tau_in = TAU_IN,
     .i_e_ex = E_EX,
@@ -53,18 +56,18 @@ static const aeif_kind kind = {
 };
 
 static int validate(const double *p, char *err) {
-  return lyra__aeif_validate(&lyra__aeif_cond_alpha.info, p, &kind, err);
+  return lyra__aeif_validate(&lyra__aeif_cond_alpha.info, p, &syn, err);
 }
 
 static void prepare(lyra__pop *p) {
   lyra__aeif_prepare(p);
-  p->vars[0] = exp(1.0) / p->params[TAU_EX];
-  p->vars[1] = exp(1.0) / p->params[TAU_IN];
+  p->vars[ODE_SCALE_EX] = exp(1.0) / p->params[TAU_EX];
+  p->vars[ODE_SCALE_IN] = -exp(1.0) / p->params[TAU_IN];
 }
 
 static void update(lyra__pop *p, uint32_t lo, uint32_t hi, double *const *in,
                    lyra__spike_out *out) {
-  aeif_update(p, lo, hi, in, out, &kind);
+  aeif_update(p, lo, hi, in, out, &ode, &syn);
 }
 
 const lyra__model_desc lyra__aeif_cond_alpha = {
@@ -92,7 +95,7 @@ const lyra__model_desc lyra__aeif_cond_alpha = {
             .state = state,
         },
     .n_spike_ports = 2,
-    .n_hidden_state = AEIF_N_HIDDEN,
+    .n_hidden_state = ODE_N_HIDDEN,
     .weight_is_magnitude = 1,
     .validate = validate,
     .prepare = prepare,

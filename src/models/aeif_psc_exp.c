@@ -30,12 +30,15 @@ static void rhs(const void *ctx, const double *y, double *f) {
   f[3] = -y[3] * c->inv_tau_in;
 }
 
-static const aeif_kind kind = {
+static const lyra__ode_kind ode = {
     .n = 4,
     .ymap = {AEIF_S_V, AEIF_S_W, 1, 2},
     .in_ex = 2,
     .in_in = 3,
     .rhs = rhs,
+};
+
+static const aeif_syn syn = {
     .i_tau_ex = TAU_EX,
     .i_tau_in = TAU_IN,
     .i_e_ex = -1,
@@ -43,12 +46,12 @@ static const aeif_kind kind = {
 };
 
 static int validate(const double *p, char *err) {
-  return lyra__aeif_validate(&lyra__aeif_psc_exp.info, p, &kind, err);
+  return lyra__aeif_validate(&lyra__aeif_psc_exp.info, p, &syn, err);
 }
 
 static void update(lyra__pop *p, uint32_t lo, uint32_t hi, double *const *in,
                    lyra__spike_out *out) {
-  aeif_update(p, lo, hi, in, out, &kind);
+  aeif_update(p, lo, hi, in, out, &ode, &syn);
 }
 
 const lyra__model_desc lyra__aeif_psc_exp = {
@@ -75,7 +78,7 @@ const lyra__model_desc lyra__aeif_psc_exp = {
             .state = state,
         },
     .n_spike_ports = 2,
-    .n_hidden_state = AEIF_N_HIDDEN,
+    .n_hidden_state = ODE_N_HIDDEN,
     .weight_is_magnitude = 1,
     .validate = validate,
     .prepare = lyra__aeif_prepare,

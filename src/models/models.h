@@ -145,6 +145,9 @@ extern const lyra__model_desc lyra__izhikevich;
 extern const lyra__model_desc lyra__aeif_cond_exp;
 extern const lyra__model_desc lyra__aeif_cond_alpha;
 extern const lyra__model_desc lyra__aeif_psc_exp;
+extern const lyra__model_desc lyra__iaf_cond_alpha;
+extern const lyra__model_desc lyra__hh_psc_alpha;
+extern const lyra__model_desc lyra__hh_cond_exp_traub;
 
 /* Exact-integration propagators shared by the current-based models
  * (models/propagators.c). See the file for the derivation. */

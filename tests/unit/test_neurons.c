@@ -1294,3 +1294,130 @@ TEST(neuron_rkf45_matches_gsl_aeif) {
   adex_vs_gsl(2.0, 1e-6); /* refractory clamp inside the step */
   adex_vs_gsl(0.0, 1e-3); /* larger sub-steps, more retries */
 }
+
+/* ------------------------------------------------------------------ */
+/* 5. Published expectations of NEST's and PyNN's test suites          */
+/* ------------------------------------------------------------------ */
+
+/* NEST's testsuite/unittests/test_hh_cond_exp_traub.sli: its V_m over
+ * the first 40 steps (printed there to 6 significant digits, so compared
+ * to 5e-6 relative), g_ex exactly 1 nS when the first input spike
+ * arrives (step 11) and 1.02556 nS after the second (step 22), and one
+ * spike, in step 2. The test depends on NEST's one-step current delay,
+ * its unshifted initial gating values and rkf45 with absolute tolerance
+ * 1e-3 starting from a step of dt: all three are lyra's too. */
+TEST(neuron_hh_cond_exp_traub_nest_testsuite) {
+  static const double want_v[40] = {
+      39.1934,  38.5037,  33.1563,  22.1761,  7.13172,  -8.72846, -23.1221,
+      -35.9526, -51.8259, -66.9994, -73.9833, -76.4715, -77.4865, -77.9377,
+      -78.1358, -78.2039, -78.1978, -78.1458, -78.0638, -77.9615, -77.8452,
+      -77.7191, -77.526,  -77.3464, -77.1764, -77.0134, -76.8556, -76.7019,
+      -76.5514, -76.4035, -76.2577, -76.1137, -75.9714, -75.8306, -75.6911,
+      -75.553,  -75.416,  -75.2803, -75.1457, -75.0123};
+  lyra_model *m = single("hh_cond_exp_traub");
+  static const char *const names[] = {
+      "g_Na", "g_K",  "g_L",        "C_m",        "E_Na",  "E_K", "E_L",
+      "E_ex", "E_in", "tau_syn_ex", "tau_syn_in", "t_ref", "I_e"};
+  static const double values[] = {19000.0, 5000.0, 9.0, 110.0, 40.0,
+                                  -80.0,   -70.0,  1.0, -90.0, 0.3,
+                                  3.0,     3.5,    1.0};
+  for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
+    set(m, names[i], values[i]);
+  set_v0(m, 10.0);
+  const double t_in[2] = {0.1, 1.2};
+  add_spikes(m, t_in, 2, 1.0, 1.0);
+  add_dc(m, 100.0, 0.0, 1e9, 1.0);
+  lyra_network *net = build(m);
+  if (!net)
+    return;
+  for (int k = 1; k <= 40; k++) {
+    step(net);
+    CHECK_REL(get(net, "V_m"), want_v[k - 1], 5e-6, 1e-3);
+    if (k <= 10)
+      CHECK(get(net, "g_ex") == 0.0);
+    if (k == 11)
+      CHECK(get(net, "g_ex") == 1.0);
+    if (k == 22)
+      CHECK_REL(get(net, "g_ex"), 1.02556, 5e-6, 0.0);
+    if (k == 2)
+      CHECK(spike_count(net) == 1);
+  }
+  CHECK(spike_count(net) == 1);
+  lyra_network_destroy(net);
+}
+
+/* Spike times of a lone neuron over duration_ms, at most cap. */
+static int spike_times(lyra_network *net, double h, double duration_ms,
+                       double *t, int cap) {
+  int n = 0;
+  long steps = lround(duration_ms / h);
+  for (long k = 1; k <= steps; k++) {
+    uint64_t before = spike_count(net);
+    step_h(net, h);
+    if (spike_count(net) != before && n < cap)
+      t[n++] = (double)k * h;
+  }
+  return n;
+}
+
+/* The AdEx parameters of NEST's test_aeif_lsodar.py (no synaptic input,
+ * so the three synapse variants must behave alike), at dt = 0.01 ms. Its
+ * LSODAR reference crosses V_peak at 18.71534 and 30.56061 ms; NEST's
+ * loop reports the end of the step in which that happens. The later
+ * times are those of NEST's loop as re-implemented with GSL (notes of
+ * the issue): 42.50 ... 91.11 ms. */
+TEST(neuron_aeif_nest_lsodar_spike_times) {
+  static const char *const models[] = {"aeif_cond_exp", "aeif_cond_alpha",
+                                       "aeif_psc_exp"};
+  static const double want[] = {18.72, 30.57, 42.50, 54.53,
+                                66.63, 78.83, 91.11};
+  for (int mi = 0; mi < 3; mi++) {
+    lyra_model *m = single_h(models[mi], 0.01);
+    static const char *const names[] = {"V_reset", "V_peak", "V_th", "I_e",
+                                        "g_L",     "tau_w",  "E_L",  "Delta_T",
+                                        "a",       "b",      "C_m"};
+    static const double values[] = {-58.0, 0.0, -50.0, 420.0, 11.0, 300.0,
+                                    -70.0, 2.0, 3.0,   0.0,   200.0};
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
+      set(m, names[i], values[i]);
+    lyra_dist w0 = lyra_dist_constant(5.0);
+    CHECK(lyra_model_set_initial(m, 0, "w", &w0) == 0);
+    set_v0(m, -70.0);
+    lyra_network *net = build(m);
+    if (!net)
+      return;
+    double t[16];
+    int n = spike_times(net, 0.01, 100.0, t, 16);
+    CHECK_EQ_INT(n, 7);
+    for (int i = 0; i < n && i < 7; i++)
+      CHECK_NEAR(t[i], want[i], 1e-9);
+    CHECK(t[0] > 18.71534 && t[0] - 18.71534 < 0.01);
+    CHECK(t[1] > 30.56061 && t[1] - 30.56061 < 0.01);
+    lyra_network_destroy(net);
+  }
+}
+
+/* PyNN's system test of EIF_cond_alpha_isfa_ista (NEST's aeif_cond_alpha)
+ * with I = 1 nA, t_ref 2 ms, V_peak -40 mV and PyNN's defaults (NEST's
+ * but for V_reset = E_L = -70.6 mV) at dt = 0.01 ms: spikes at 10.02, 25.52,
+ * 43.18, 63.42, 86.67, 113.13, 142.69 and 174.79 ms, asserted there to a
+ * relative 1e-3 (older PyNN) and met here to that. */
+TEST(neuron_aeif_pynn_eif_cond_alpha_isfa_ista) {
+  static const double want[] = {10.02, 25.52,  43.18,  63.42,
+                                86.67, 113.13, 142.69, 174.79};
+  lyra_model *m = single_h("aeif_cond_alpha", 0.01);
+  set(m, "I_e", 1000.0);
+  set(m, "t_ref", 2.0);
+  set(m, "V_peak", -40.0);
+  set(m, "V_reset", -70.6);
+  set_v0(m, -65.0);
+  lyra_network *net = build(m);
+  if (!net)
+    return;
+  double t[16];
+  int n = spike_times(net, 0.01, 200.0, t, 16);
+  CHECK_EQ_INT(n, 8);
+  for (int i = 0; i < n && i < 8; i++)
+    CHECK_REL(t[i], want[i], 1e-3, 0.0);
+  lyra_network_destroy(net);
+}

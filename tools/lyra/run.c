@@ -144,13 +144,19 @@ static void print_rate_plot(lyra_network *net, int pop, double t_ms,
 static void print_summary(lyra_network *net) {
   lyra_network_info in;
   lyra_network_get_info(net, &in);
-  printf("\n%-10s %-14s %9s %11s %10s %8s\n", "population", "model", "neurons",
-         "spikes", "rate (Hz)", "CV ISI");
+  int width = 14; /* of the model column: the longest name */
   for (int i = 0; i < lyra_network_population_count(net); i++) {
     lyra_pop_stats s;
     lyra_network_population_stats(net, i, &s);
-    printf("%-10s %-14s %9u %11llu %10.2f %8.3f\n", s.name, s.model, s.size,
-           (unsigned long long)s.spikes, s.rate_hz, s.cv_isi);
+    width = (int)strlen(s.model) > width ? (int)strlen(s.model) : width;
+  }
+  printf("\n%-10s %-*s %9s %11s %10s %8s\n", "population", width, "model",
+         "neurons", "spikes", "rate (Hz)", "CV ISI");
+  for (int i = 0; i < lyra_network_population_count(net); i++) {
+    lyra_pop_stats s;
+    lyra_network_population_stats(net, i, &s);
+    printf("%-10s %-*s %9u %11llu %10.2f %8.3f\n", s.name, width, s.model,
+           s.size, (unsigned long long)s.spikes, s.rate_hz, s.cv_isi);
   }
   double bin_ms = ceil(in.t_ms / 60 / in.dt) * in.dt;
   printf("\npopulation rate over %.0f ms (%.1f ms per character):\n", in.t_ms,
