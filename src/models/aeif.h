@@ -152,7 +152,9 @@ LYRA__INLINE int aeif_step(void *ctx, const lyra__ode_kind *k, double *y,
     spikes += aeif_after_step(c, y, refr);
   } else {
     double t = 0.0, h = *hstep > 0.0 ? *hstep : (dt < 0.01 ? dt : 0.01);
-    while (t < dt) {
+    for (int sub = 0; t < dt; sub++) {
+      if (sub == LYRA__RK_MAX_SUBSTEPS)
+        return -1;
       lyra__rkf45_evolve(k->n, y, &t, dt, &h, &c->com.tol, w, k->rhs, c);
       if (lyra__aeif_unstable(y, k->n))
         return -1;

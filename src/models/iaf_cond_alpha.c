@@ -83,8 +83,8 @@ LYRA__INLINE int step(void *vc, const lyra__ode_kind *k, double *y,
                       double *refr, double *hstep, const lyra__rk_work *w) {
   ctx *c = vc;
   c->com.refractory = *refr > 0.0;
-  lyra__ode_integrate(&c->com, k, y, hstep, c->com.dt, w);
-  if (lyra__ode_nonfinite(y, k->n))
+  if (lyra__ode_integrate(&c->com, k, y, hstep, c->com.dt, w) ||
+      lyra__ode_nonfinite(y, k->n))
     return -1;
   if (*refr > 0.0) {
     *refr -= 1.0;

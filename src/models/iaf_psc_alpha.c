@@ -88,6 +88,7 @@ static void update(lyra__pop *p, uint32_t lo, uint32_t hi, double *const *in,
     iin[i] = lyra__flush(k[P21IN] * diin[i] + k[P11IN] * iin[i]);
     diin[i] = lyra__flush(diin[i] * k[P11IN]) + jump_in * inh[i];
     ex[i] = inh[i] = 0.0;
+    lyra__check_finite(y, i, out);
     if (y >= th) {
       r[i] = p->refr_steps;
       y = reset;

@@ -76,6 +76,7 @@ static void update(lyra__pop *p, uint32_t lo, uint32_t hi, double *const *in,
       --r[i];
     }
     spk[i] = 0.0;
+    lyra__check_finite(y, i, out);
     if (y >= th) {
       r[i] = p->refr_steps;
       y = reset;

@@ -73,6 +73,7 @@ static void update(lyra__pop *p, uint32_t lo, uint32_t hi, double *const *in,
     iex[i] = lyra__flush(iex[i] * p11e) + ex[i];
     iin[i] = lyra__flush(iin[i] * p11i) + inh[i];
     ex[i] = inh[i] = 0.0;
+    lyra__check_finite(y, i, out);
     if (y >= th) {
       r[i] = p->refr_steps;
       y = reset;

@@ -12,6 +12,7 @@
 
 #include "lyra_internal.h"
 
+#include <float.h>
 #include <math.h>
 
 /* Input ports of a neuron: spike receptors first, then one current port.
@@ -115,6 +116,14 @@ static inline double lyra__flush(double x) {
 #else
 #define LYRA__HOT
 #endif
+
+/* Marks neuron i as blown up if y is NaN or infinite (a branch that is
+ * never taken, so it costs nothing in the models' loops). */
+static inline void lyra__check_finite(double y, uint32_t i,
+                                      lyra__spike_out *out) {
+  if (__builtin_expect(!(fabs(y) <= DBL_MAX), 0) && out->bad == LYRA__NO_NEURON)
+    out->bad = i;
+}
 
 /* Finds neurons of [lo, hi) with v >= th, resets them (v = reset,
  * refr = refr_steps) and appends them to out. Tests blocks of eight with

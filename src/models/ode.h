@@ -49,19 +49,24 @@ typedef int (*lyra__ode_step_fn)(void *ctx, const lyra__ode_kind *k, double *y,
                                  const lyra__rk_work *w);
 
 /* Integrates the whole step: adaptive RKF45 sub-steps from the carried
- * step size (NEST's IntegrationStep_, first h0), or one RK4 step. */
-LYRA__INLINE void lyra__ode_integrate(lyra__ode_common *c,
-                                      const lyra__ode_kind *k, double *y,
-                                      double *hstep, double h0,
-                                      const lyra__rk_work *w) {
+ * step size (NEST's IntegrationStep_, first h0), or one RK4 step.
+ * Returns 0, or -1 if the sub-steps collapsed. */
+LYRA__INLINE int lyra__ode_integrate(lyra__ode_common *c,
+                                     const lyra__ode_kind *k, double *y,
+                                     double *hstep, double h0,
+                                     const lyra__rk_work *w) {
   if (c->method == LYRA__INT_RK4) {
     lyra__rk4_step(k->n, y, c->dt, w, k->rhs, c);
-    return;
+    return 0;
   }
   double t = 0.0, h = *hstep > 0.0 ? *hstep : h0;
-  while (t < c->dt)
+  for (int sub = 0; t < c->dt; sub++) {
+    if (sub == LYRA__RK_MAX_SUBSTEPS)
+      return -1;
     lyra__rkf45_evolve(k->n, y, &t, c->dt, &h, &c->tol, w, k->rhs, c);
+  }
   *hstep = h;
+  return 0;
 }
 
 /* 1 if any variable is NaN or infinite. */
@@ -154,8 +159,8 @@ LYRA__INLINE int lyra__hh_step(void *ctx, const lyra__ode_kind *k, double *y,
                                const lyra__rk_work *w) {
   lyra__hh_common *c = ctx;
   const double u_old = y[0];
-  lyra__ode_integrate(&c->com, k, y, hstep, c->com.dt, w);
-  if (lyra__ode_nonfinite(y, k->n))
+  if (lyra__ode_integrate(&c->com, k, y, hstep, c->com.dt, w) ||
+      lyra__ode_nonfinite(y, k->n))
     return -1;
   if (*refr > 0.0) {
     *refr -= 1.0;

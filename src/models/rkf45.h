@@ -132,11 +132,19 @@ static inline int lyra__rk_hadjust(int n, const lyra__rk_tol *tol,
   return LYRA__RK_NIL;
 }
 
+/* More sub-steps than this in one step mean the solution is running away
+ * (or is NaN): the step fails rather than crawl on. An AdEx spike takes a
+ * few dozen. */
+#define LYRA__RK_MAX_SUBSTEPS 100000
+
 /* One accepted sub-step from *t towards t1, as gsl_odeiv_evolve_apply:
  * the proposed step *h is cut to the remaining interval, retried smaller
  * while the error is too large, and the size proposed for the next
  * sub-step is left in *h (it may exceed t1 - *t; it is carried to the
- * next simulation step, as NEST keeps IntegrationStep_). */
+ * next simulation step, as NEST keeps IntegrationStep_).
+ * A step is not shrunk below DBL_EPSILON t1: GSL stops shrinking when t +
+ * h no longer differs from t, which at t = 0 would let it shrink to zero
+ * and never return; the bound makes t = 0 behave like any other time. */
 LYRA__INLINE void lyra__rkf45_evolve(int n, double *y, double *t, double t1,
                                      double *h, const lyra__rk_tol *tol,
                                      const lyra__rk_work *w, lyra__rk_rhs f,
@@ -156,7 +164,7 @@ LYRA__INLINE void lyra__rkf45_evolve(int n, double *y, double *t, double t1,
         LYRA__RK_DEC) {
       /* Retry only if the step really shrank and still moves time. */
       volatile double t_next = *t + h0, t_curr = *t;
-      if (h0 < h_old && t_next != t_curr) {
+      if (h0 < h_old && t_next != t_curr && h0 >= DBL_EPSILON * t1) {
         memcpy(y, w->y0, (size_t)n * sizeof *y);
         continue;
       }

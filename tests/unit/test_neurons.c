@@ -1421,3 +1421,210 @@ TEST(neuron_aeif_pynn_eif_cond_alpha_isfa_ista) {
     CHECK_REL(t[i], want[i], 1e-3, 0.0);
   lyra_network_destroy(net);
 }
+
+/* ------------------------------------------------------------------ */
+/* 6. AdEx firing patterns (Naud, Marcille, Clopath & Gerstner 2008)   */
+/* ------------------------------------------------------------------ */
+
+/* Table 1 of Naud et al. (2008) as in Brian2's example of the paper:
+ * C_m, g_L, E_L, V_th, a, tau_w, b, V_reset, I (Delta_T = 2 mV, V_peak
+ * = 0, t_ref = 0, V(0) = E_L, w(0) = 0, I from t = 0). spikes: the count
+ * in 500 ms at dt = 0.1 ms of an independent C + GSL re-implementation of
+ * NEST's aeif loop, written while researching this issue; first: its
+ * first spike time. */
+typedef struct naud_cell {
+  const char *name;
+  double c, gl, el, vt, a, tauw, b, vr, i;
+  int spikes;
+  double first;
+} naud_cell;
+
+static const naud_cell naud[] = {
+    {"tonic", 200, 10, -70, -50, 2, 30, 0, -58, 500, 51, 14.3},
+    {"adapting", 200, 12, -70, -50, 2, 300, 60, -58, 500, 10, 15.0},
+    {"initial burst", 130, 18, -58, -50, 4, 150, 120, -50, 400, 10, 5.5},
+    {"regular bursting", 200, 10, -58, -50, 2, 120, 100, -46, 210, 9, 16.2},
+    {"delayed accelerating", 200, 12, -70, -50, -10, 300, 0, -58, 300, 36,
+     33.6},
+    {"delayed regular bursting", 100, 10, -65, -50, -10, 90, 30, -47, 110, 26,
+     57.2},
+    {"transient", 100, 10, -65, -50, 10, 90, 100, -47, 180, 1, 30.3},
+    {"irregular", 100, 12, -60, -50, -11, 130, 30, -48, 160, 28, 15.7},
+};
+
+static int naud_run(const char *model, const naud_cell *c, double *t, int cap) {
+  lyra_model *m = single(model);
+  set(m, "C_m", c->c);
+  set(m, "g_L", c->gl);
+  set(m, "E_L", c->el);
+  set(m, "V_th", c->vt);
+  set(m, "a", c->a);
+  set(m, "tau_w", c->tauw);
+  set(m, "b", c->b);
+  set(m, "V_reset", c->vr);
+  set(m, "I_e", c->i);
+  set_v0(m, c->el);
+  lyra_network *net = build(m);
+  if (!net)
+    return 0;
+  int n = spike_times(net, DT, 500.0, t, cap);
+  lyra_network_destroy(net);
+  return n;
+}
+
+/* Counts and first spikes match the independent re-implementation
+ * exactly (first spike to the step, 0.05 ms: the reference printed 0.1 ms
+ * resolution) for every pattern and every AdEx synapse variant (no
+ * synaptic input: they must agree). */
+TEST(neuron_aeif_naud_patterns_counts) {
+  static const char *const models[] = {"aeif_cond_exp", "aeif_cond_alpha",
+                                       "aeif_psc_exp"};
+  for (int mi = 0; mi < 3; mi++)
+    for (size_t k = 0; k < sizeof naud / sizeof naud[0]; k++) {
+      double t[128];
+      int n = naud_run(models[mi], &naud[k], t, 128);
+      if (n != naud[k].spikes || fabs(t[0] - naud[k].first) > 0.05)
+        test_fail(__FILE__, __LINE__,
+                  "%s %s: %d spikes, first %.2f ms; "
+                  "reference %d, %.1f ms",
+                  models[mi], naud[k].name, n, n ? t[0] : -1.0, naud[k].spikes,
+                  naud[k].first);
+    }
+}
+
+/* Relative spread (max - min) / max of isi[a..b). */
+static double isi_spread(const double *isi, int a, int b) {
+  double lo = isi[a], hi = isi[a];
+  for (int i = a; i < b; i++) {
+    lo = isi[i] < lo ? isi[i] : lo;
+    hi = isi[i] > hi ? isi[i] : hi;
+  }
+  return (hi - lo) / hi;
+}
+
+/* The four patterns the issue names, told apart by their inter-spike
+ * intervals rather than by counts: tonic (regular: the ISIs of the second
+ * half within 2% of each other, the last less than 1.2x the first),
+ * adapting (ISIs grow monotonically to more than 3x the first), initial
+ * burst (two ISIs under 10 ms, then only ISIs over 40 ms, the last three
+ * within 5%), regular bursting (short ISIs within bursts under 10
+ * ms, at least 3 long ones over 100 ms between bursts, nothing between). */
+TEST(neuron_aeif_naud_patterns_shapes) {
+  double t[128], isi[127];
+  int n = naud_run("aeif_cond_exp", &naud[0], t, 128);
+  for (int i = 1; i < n; i++)
+    isi[i - 1] = t[i] - t[i - 1];
+  CHECK(n > 40 && isi_spread(isi, n / 2, n - 1) < 0.02 &&
+        isi[n - 2] < 1.2 * isi[0]);
+
+  n = naud_run("aeif_cond_exp", &naud[1], t, 128);
+  for (int i = 1; i < n; i++)
+    isi[i - 1] = t[i] - t[i - 1];
+  int growing = n > 5;
+  for (int i = 1; i < n - 1; i++)
+    growing = growing && isi[i] > isi[i - 1];
+  CHECK(growing && isi[n - 2] > 3.0 * isi[0]);
+
+  n = naud_run("aeif_cond_exp", &naud[2], t, 128);
+  for (int i = 1; i < n; i++)
+    isi[i - 1] = t[i] - t[i - 1];
+  int tonic_after = n > 5;
+  for (int i = 2; i < n - 1; i++)
+    tonic_after = tonic_after && isi[i] > 40.0;
+  CHECK(isi[0] < 10.0 && isi[1] < 10.0 && tonic_after &&
+        isi_spread(isi, n - 4, n - 1) < 0.05);
+
+  n = naud_run("aeif_cond_exp", &naud[3], t, 128);
+  int short_isi = 0, long_isi = 0, other = 0;
+  for (int i = 1; i < n; i++) {
+    double d = t[i] - t[i - 1];
+    short_isi += d < 10.0;
+    long_isi += d > 100.0;
+    other += d >= 10.0 && d <= 100.0;
+  }
+  CHECK(long_isi >= 3 && short_isi >= long_isi && other == 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* 7. Ill-posed parameters and blown-up states                          */
+/* ------------------------------------------------------------------ */
+
+TEST(neuron_nonlinear_invalid_parameters_refused) {
+  static const char *const aeif[] = {"aeif_cond_exp", "aeif_cond_alpha",
+                                     "aeif_psc_exp"};
+  for (int k = 0; k < 3; k++) {
+    const char *name = aeif[k];
+    check_refused(name, "C_m", 0.0, "C_m must be > 0");
+    check_refused(name, "tau_w", -1.0, "tau_w must be > 0");
+    check_refused(name, "tau_syn_ex", 0.0, "tau_syn_ex must be > 0");
+    check_refused(name, "tau_syn_in", -2.0, "tau_syn_in must be > 0");
+    check_refused(name, "t_ref", -0.1, "t_ref must be >= 0");
+    check_refused(name, "Delta_T", -0.5, "Delta_T must be >= 0");
+    /* V_peak <= V_th (default -50.4 mV) and V_reset >= V_peak (0 mV) */
+    check_refused(name, "V_peak", -50.4,
+                  "V_th (-50.4 mV) must be below "
+                  "V_peak");
+    check_refused(name, "V_peak", -60.0, "must be below V_peak");
+    check_refused(name, "V_reset", 0.0, "V_reset (0 mV) must be below V_peak");
+    check_refused(name, "gsl_error_tol", 0.0, "gsl_error_tol must be > 0");
+    check_refused(name, "integrator", 2.0, "integrator must be 0");
+    check_refused(name, "Delta_T", 0.01, "exp would overflow");
+  }
+  check_refused("iaf_cond_alpha", "C_m", -1.0, "C_m must be > 0");
+  check_refused("iaf_cond_alpha", "V_reset", -55.0, "V_reset");
+  check_refused("iaf_cond_alpha", "tau_syn_in", 0.0, "tau_syn_in must be > 0");
+  static const char *const hh[] = {"hh_psc_alpha", "hh_cond_exp_traub"};
+  for (int k = 0; k < 2; k++) {
+    check_refused(hh[k], "C_m", 0.0, "C_m must be > 0");
+    check_refused(hh[k], "tau_syn_ex", -1.0, "tau_syn_ex must be > 0");
+    check_refused(hh[k], "g_Na", -1.0, "g_Na must be >= 0");
+    check_refused(hh[k], "t_ref", -1.0, "t_ref must be >= 0");
+    check_refused(hh[k], "gsl_error_tol", -1e-3, "gsl_error_tol must be > 0");
+  }
+  /* AdEx allows V_reset above V_th (Naud et al.'s bursting cells). */
+  lyra_model *m = single("aeif_cond_exp");
+  set(m, "V_reset", -46.0);
+  lyra_network *net = build(m);
+  CHECK(net != NULL);
+  lyra_network_destroy(net);
+}
+
+/* A state that becomes NaN or infinite stops the run with a message that
+ * names the population, the neuron and the time, for a model on the
+ * shared find-spikes scan (iaf_psc_exp: an infinite weight makes V_m
+ * infinite, then NaN) and for an ODE model (aeif: NEST's V_m < -1000 mV
+ * limit, reached with a huge inhibitory conductance). */
+static void check_blows_up(const char *model, double w, const char *what) {
+  lyra_model *m = NULL;
+  CHECK(lyra_model_create(&m) == 0);
+  int pop = -1;
+  CHECK(lyra_model_add_population(m, "cells", model, 3, &pop) == 0);
+  int dev = -1;
+  const double t = 5.0;
+  CHECK(lyra_model_add_device(m, "spike_generator", &dev) == 0);
+  CHECK(lyra_model_set_device_spike_times(m, dev, &t, 1) == 0);
+  /* twice: two finite weights can add up to an infinite input */
+  for (int k = 0; k < 2; k++)
+    CHECK(lyra_model_connect_device(m, dev, pop, w, 1.0, LYRA_RECEPTOR_AUTO) ==
+          0);
+  lyra_network *net = build(m);
+  if (!net)
+    return;
+  int rc = lyra_network_simulate(net, 20.0, NULL, NULL);
+  if (rc != LYRA_ENUMERIC)
+    test_fail(__FILE__, __LINE__, "%s: simulate gave %d", model, rc);
+  const char *msg = lyra_network_errmsg(net);
+  CHECK_STR_CONTAINS(msg, "population cells");
+  CHECK_STR_CONTAINS(msg, "neuron 0");
+  CHECK_STR_CONTAINS(msg, "t = 6");
+  CHECK_STR_CONTAINS(msg, what);
+  /* the run is over: no further simulation */
+  CHECK(lyra_network_simulate(net, 1.0, NULL, NULL) == LYRA_ESTATE);
+  lyra_network_destroy(net);
+}
+
+TEST(neuron_nonfinite_state_stops_run) {
+  check_blows_up("iaf_psc_exp", -1e308, "V_m = ");
+  check_blows_up("aeif_cond_exp", -1e300, "V_m = ");
+  check_blows_up("hh_cond_exp_traub", 1e305, "V_m = ");
+}
