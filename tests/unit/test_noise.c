@@ -346,3 +346,38 @@ TEST(yaml_noise_generator) {
   CHECK(lyra_model_load_string(m, unit, strlen(unit), "unit") == LYRA_EUNIT);
   lyra_model_destroy(m);
 }
+
+/* std_mod, frequency, phase (NEST): the variance of interval j is std^2 +
+ * std_mod^2 sin(2 pi f t + phase), t the end of its first step. With
+ * std = std_mod = 10 pA, 10 Hz, phase 90 degrees and intervals of one
+ * 1 ms step, t = j + 1 ms: at t = 50 ms the sine is -1 (variance 0: every
+ * neuron gets the mean), at 100 ms +1 (variance 200 pA^2), at 75 ms 0
+ * (100 pA^2). 4000 neurons: the sample variance has a relative standard
+ * error of sqrt(2 / 4000) = 2.2%; tolerance 5 of them. */
+TEST(network_noise_std_mod) {
+  const char *names[] = {"mean",  "std", "std_mod", "frequency",
+                         "phase", "dt",  NULL};
+  const double values[] = {3.0, 10.0, 10.0, 10.0, 90.0, 1.0};
+  const uint32_t n = 4000;
+  lyra_network *net = noise_net(n, 1.0, names, values, 1, 0);
+  if (!net)
+    return;
+  double *x = malloc(n * sizeof *x);
+  const int at[3] = {50, 75, 100};
+  const double var[3] = {0.0, 100.0, 200.0};
+  for (int k = 0; k < 3; k++) {
+    /* emitted in step t - 1 (ends at t), arrives in step t */
+    injected(net, at[k], x, n, n);
+    double sum = 0, sq = 0;
+    for (uint32_t i = 0; i < n; i++) {
+      sum += x[i];
+      sq += x[i] * x[i];
+    }
+    double v = (sq - sum * sum / n) / (n - 1);
+    printf("  noise: t %d ms: variance %.3f pA^2 (%g)\n", at[k], v, var[k]);
+    CHECK_NEAR(v, var[k], 5 * var[k] * sqrt(2.0 / n) + 1e-9);
+    CHECK_NEAR(sum / n, 3.0, 5 * sqrt(var[k] / n) + 1e-9);
+  }
+  free(x);
+  lyra_network_destroy(net);
+}
