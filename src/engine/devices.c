@@ -58,6 +58,16 @@ static int resolve_port(const lyra__pop *p, int kind, lyra_receptor rec,
   return lyra__spike_port(p->model, rec, w);
 }
 
+/* The tags of the per-target caches of Poisson and noise devices: what
+ * step block or interval each thread's part holds (-1: none yet). */
+static int alloc_tags(lyra_network *net, lyra__device *d) {
+  size_t n = d->n_targets * (size_t)net->n_threads;
+  d->cache_block = lyra__malloc(lyra__mul_size(n, sizeof *d->cache_block));
+  for (size_t k = 0; d->cache_block && k < n; k++)
+    d->cache_block[k] = -1;
+  return d->cache_block ? 0 : LYRA_ENOMEM;
+}
+
 static int build_noise(lyra_network *net, lyra__device *d,
                        const lyra__device_spec *ds) {
   const double *p = ds->params, two_pi = 6.283185307179586;
@@ -69,17 +79,13 @@ static int build_noise(lyra_network *net, lyra__device *d,
   d->omega = two_pi * p[LYRA__NOISE_FREQUENCY] * 1e-3; /* per ms */
   d->phase = p[LYRA__NOISE_PHASE] * two_pi / 360.0;
   d->amp = lyra__calloc(d->n_targets, sizeof *d->amp);
-  d->cache_block = lyra__malloc(d->n_targets * (size_t)net->n_threads *
-                                sizeof *d->cache_block);
-  if (!d->amp || !d->cache_block)
+  if (!d->amp || alloc_tags(net, d))
     return LYRA_ENOMEM;
   for (size_t t = 0; t < d->n_targets; t++) {
     uint32_t n = net->pops[d->targets[t].pop].n;
     d->amp[t] = lyra__malloc(lyra__mul_size(n, sizeof **d->amp));
     if (!d->amp[t])
       return LYRA_ENOMEM;
-    for (int k = 0; k < net->n_threads; k++)
-      d->cache_block[t * (size_t)net->n_threads + (size_t)k] = -1;
     net->bytes_total += (uint64_t)n * sizeof **d->amp;
   }
   return 0;
@@ -121,16 +127,12 @@ static int build_one(lyra_network *net, lyra__device *d,
     if (d->lambda <= LAMBDA_INVERSION_MAX && build_poisson_table(d))
       return LYRA_ENOMEM;
     d->cache = lyra__calloc(d->n_targets, sizeof *d->cache);
-    d->cache_block = lyra__malloc(d->n_targets * (size_t)net->n_threads *
-                                  sizeof *d->cache_block);
-    if (!d->cache || !d->cache_block)
+    if (!d->cache || alloc_tags(net, d))
       return LYRA_ENOMEM;
     for (size_t t = 0; t < d->n_targets; t++) {
       uint32_t n = net->pops[d->targets[t].pop].n;
       /* four words per neuron, then one "needs the tail" byte each */
       d->cache[t] = lyra__malloc(lyra__mul_size(n, 20));
-      for (int k = 0; k < net->n_threads; k++)
-        d->cache_block[t * (size_t)net->n_threads + (size_t)k] = -1;
       if (!d->cache[t])
         return LYRA_ENOMEM;
       net->bytes_total += (uint64_t)n * 20;

@@ -4,21 +4,10 @@
  * and thread independence.
  */
 #include "lyra.h"
+#include "lyra_internal.h"
 #include "test.h"
 
 #include <stdlib.h>
-
-typedef struct spike_pair {
-  double t;
-  uint32_t id;
-} spike_pair;
-
-static int cmp_pair(const void *a, const void *b) {
-  const spike_pair *x = a, *y = b;
-  if (x->t != y->t)
-    return (x->t > y->t) - (x->t < y->t);
-  return (x->id > y->id) - (x->id < y->id);
-}
 
 /* The populations whose name starts with `prefix` (the bins of one
  * neuron type, consecutive ids) as one population named `name`. */
@@ -35,27 +24,20 @@ static lyra_spikes *merge_bins(lyra_spikes **pops, size_t n, const char *prefix,
         last = pops[i]->first_id + pops[i]->size;
       out->dt_ms = pops[i]->dt_ms;
       out->t_stop_ms = fmax(out->t_stop_ms, pops[i]->t_stop_ms);
-      out->seed = pops[i]->seed;
     }
-  spike_pair *all = malloc((total + 1) * sizeof *all);
-  uint64_t k = 0;
-  for (size_t i = 0; i < n; i++)
-    if (!strncmp(pops[i]->population, prefix, strlen(prefix)))
-      for (uint64_t j = 0; j < pops[i]->n; j++)
-        all[k++] = (spike_pair){pops[i]->times_ms[j], pops[i]->ids[j]};
-  qsort(all, total, sizeof *all, cmp_pair);
   snprintf(out->population, sizeof out->population, "%s", name);
-  snprintf(out->model, sizeof out->model, "izhikevich");
   out->first_id = first;
   out->size = last - first;
-  out->n = total;
   out->ids = malloc((total + 1) * sizeof *out->ids);
   out->times_ms = malloc((total + 1) * sizeof *out->times_ms);
-  for (k = 0; k < total; k++) {
-    out->ids[k] = all[k].id;
-    out->times_ms[k] = all[k].t;
-  }
-  free(all);
+  for (size_t i = 0; i < n; i++)
+    if (!strncmp(pops[i]->population, prefix, strlen(prefix))) {
+      memcpy(out->ids + out->n, pops[i]->ids, pops[i]->n * sizeof *out->ids);
+      memcpy(out->times_ms + out->n, pops[i]->times_ms,
+             pops[i]->n * sizeof *out->times_ms);
+      out->n += pops[i]->n;
+    }
+  CHECK_EQ_INT(lyra__spikes_sort(out), 0); /* into (time, id) order */
   return out;
 }
 
