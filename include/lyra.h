@@ -279,16 +279,20 @@ int lyra_model_set_population_scaling(lyra_model *m, int pop,
                                       const lyra_scaling_spec *s);
 
 /* Devices: "poisson_generator" (independent train per target),
- * "dc_generator" (current), "spike_generator" (the same given times to
- * every target). */
+ * "dc_generator" (current), "noise_generator" (Gaussian white-noise
+ * current, independent per target neuron, changing every dt), and
+ * "spike_generator" (the same given times to every target). Parameters
+ * are checked when set; those that depend on the time step or on each
+ * other (noise_generator: dt a multiple of the step, std_mod <= std)
+ * when the model is validated. */
 int lyra_model_add_device(lyra_model *m, const char *model, int *index_out);
 int lyra_model_set_device_param(lyra_model *m, int dev, const char *param,
                                 double value);
 /* spike_generator only: spike times in ms, each >= dt; sorted on copy. */
 int lyra_model_set_device_spike_times(lyra_model *m, int dev,
                                       const double *times_ms, size_t n);
-/* Connects device dev to every neuron of pop. For dc_generator the weight
- * scales the amplitude (use 1). */
+/* Connects device dev to every neuron of pop. For dc_generator and
+ * noise_generator the weight scales the current (use 1). */
 int lyra_model_connect_device(lyra_model *m, int dev, int pop, double weight,
                               double delay_ms, lyra_receptor receptor);
 int lyra_model_device_count(const lyra_model *m);

@@ -110,7 +110,8 @@ t + dt, each neuron:
    to V_reset and starts the refractory period of round(t_ref / dt) steps,
    during which V_m is clamped at V_reset.
 4. stores the current input that arrives in this step (from a
-   `dc_generator`) as I_stim: currents act from the next step.
+   `dc_generator`, `noise_generator`) as I_stim: currents act from the
+   next step.
 
 Spike input that reaches an `iaf_psc_delta` neuron while it is refractory
 is discarded, as in NEST (with `refractory_input: 1` it is instead added
@@ -139,6 +140,13 @@ refractory period; only V_m is clamped.
   start + d + 2 dt. Example: dt = 0.1 ms, start = 1 ms, delay 0.1 ms:
   V_m at 1.2 ms is unchanged, V_m at 1.3 ms is the first value moved by
   the current.
+- `noise_generator`: as `dc_generator`, but every target neuron gets its
+  own value mean + std N(0, 1), drawn anew at the start of every interval
+  of `dt` (ten steps if 0, NEST's default); intervals are counted from the
+  first active step, and a value depends only on (seed, device target,
+  neuron, interval), so not on threads. A device aimed twice at one
+  population gives it two independent currents, as two NEST connections
+  do.
 
 ## The catalogue
 

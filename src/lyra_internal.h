@@ -113,7 +113,12 @@ typedef struct lyra__device_spec {
   size_t n_targets;
 } lyra__device_spec;
 
-enum { LYRA__DEV_POISSON = 0, LYRA__DEV_DC, LYRA__DEV_SPIKEGEN };
+enum {
+  LYRA__DEV_POISSON = 0,
+  LYRA__DEV_DC,
+  LYRA__DEV_SPIKEGEN,
+  LYRA__DEV_NOISE
+};
 
 /* Weights of chosen synapses of a projection, at an interval. */
 typedef struct lyra__weight_rec_spec {
@@ -167,6 +172,10 @@ int lyra__valid_name(const char *s);
  * for an unknown name, EINVAL for NaN), with the message in m. */
 int lyra__set_catalogue_param(lyra_model *m, const lyra_model_info *info,
                               double *params, const char *param, double value);
+/* LYRA_EINVAL with a message unless device dev's parameters fit each
+ * other and the time step (noise_generator: std_mod <= std, dt a multiple
+ * of the step). */
+int lyra__check_device(lyra_model *m, int dev);
 /* LYRA_EINVAL with a message unless pop is a population index. */
 int lyra__check_pop(lyra_model *m, int pop);
 /* The formats each kind of recorder writes: spikes also to the run's

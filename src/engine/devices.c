@@ -47,19 +47,58 @@ static int build_poisson_table(lyra__device *d) {
   return 0;
 }
 
+static int is_current(int kind) {
+  return kind == LYRA__DEV_DC || kind == LYRA__DEV_NOISE;
+}
+
 static int resolve_port(const lyra__pop *p, int kind, lyra_receptor rec,
                         double w) {
-  if (kind == LYRA__DEV_DC)
+  if (is_current(kind))
     return lyra__current_port(p->model);
   return lyra__spike_port(p->model, rec, w);
+}
+
+/* The tags of the per-target caches of Poisson and noise devices: what
+ * step block or interval each thread's part holds (-1: none yet). */
+static int alloc_tags(lyra_network *net, lyra__device *d) {
+  size_t n = d->n_targets * (size_t)net->n_threads;
+  d->cache_block = lyra__malloc(lyra__mul_size(n, sizeof *d->cache_block));
+  for (size_t k = 0; d->cache_block && k < n; k++)
+    d->cache_block[k] = -1;
+  return d->cache_block ? 0 : LYRA_ENOMEM;
+}
+
+static int build_noise(lyra_network *net, lyra__device *d,
+                       const lyra__device_spec *ds) {
+  const double *p = ds->params, two_pi = 6.283185307179586;
+  double steps = p[LYRA__NOISE_DT] > 0 ? p[LYRA__NOISE_DT] / net->dt : 10.0;
+  d->noise_steps = llround(steps);
+  d->mean = p[LYRA__NOISE_MEAN];
+  d->var = p[LYRA__NOISE_STD] * p[LYRA__NOISE_STD];
+  d->var_mod = p[LYRA__NOISE_STD_MOD] * p[LYRA__NOISE_STD_MOD];
+  d->omega = two_pi * p[LYRA__NOISE_FREQUENCY] * 1e-3; /* per ms */
+  d->phase = p[LYRA__NOISE_PHASE] * two_pi / 360.0;
+  d->amp = lyra__calloc(d->n_targets, sizeof *d->amp);
+  if (!d->amp || alloc_tags(net, d))
+    return LYRA_ENOMEM;
+  for (size_t t = 0; t < d->n_targets; t++) {
+    uint32_t n = net->pops[d->targets[t].pop].n;
+    d->amp[t] = lyra__malloc(lyra__mul_size(n, sizeof **d->amp));
+    if (!d->amp[t])
+      return LYRA_ENOMEM;
+    net->bytes_total += (uint64_t)n * sizeof **d->amp;
+  }
+  return 0;
 }
 
 static int build_one(lyra_network *net, lyra__device *d,
                      const lyra__device_spec *ds, uint32_t index) {
   d->kind = ds->kind;
   d->index = index;
-  d->start_step = time_to_step(ds->params[1], net->dt);
-  d->stop_step = time_to_step(ds->params[2], net->dt);
+  int start = lyra__param_index(ds->info, "start");
+  int stop = lyra__param_index(ds->info, "stop");
+  d->start_step = start < 0 ? 0 : time_to_step(ds->params[start], net->dt);
+  d->stop_step = stop < 0 ? INT64_MAX : time_to_step(ds->params[stop], net->dt);
   d->targets = lyra__calloc(ds->n_targets, sizeof *d->targets);
   if (!d->targets)
     return LYRA_ENOMEM;
@@ -73,7 +112,7 @@ static int build_one(lyra_network *net, lyra__device *d,
     dt->delay = dt->delay < 1 ? 1 : dt->delay;
     dt->port =
         resolve_port(&net->pops[st->pop], d->kind, st->receptor, st->weight);
-    if (d->kind == LYRA__DEV_DC)
+    if (is_current(d->kind))
       net->pops[st->pop].has_current = 1;
     else
       dt->weight =
@@ -81,21 +120,19 @@ static int build_one(lyra_network *net, lyra__device *d,
   }
   if (d->kind == LYRA__DEV_DC) {
     d->amplitude = ds->params[LYRA__DC_AMPLITUDE];
+  } else if (d->kind == LYRA__DEV_NOISE) {
+    return build_noise(net, d, ds);
   } else if (d->kind == LYRA__DEV_POISSON) {
     d->lambda = ds->params[LYRA__POISSON_RATE] * net->dt * 1e-3;
     if (d->lambda <= LAMBDA_INVERSION_MAX && build_poisson_table(d))
       return LYRA_ENOMEM;
     d->cache = lyra__calloc(d->n_targets, sizeof *d->cache);
-    d->cache_block = lyra__malloc(d->n_targets * (size_t)net->n_threads *
-                                  sizeof *d->cache_block);
-    if (!d->cache || !d->cache_block)
+    if (!d->cache || alloc_tags(net, d))
       return LYRA_ENOMEM;
     for (size_t t = 0; t < d->n_targets; t++) {
       uint32_t n = net->pops[d->targets[t].pop].n;
       /* four words per neuron, then one "needs the tail" byte each */
       d->cache[t] = lyra__malloc(lyra__mul_size(n, 20));
-      for (int k = 0; k < net->n_threads; k++)
-        d->cache_block[t * (size_t)net->n_threads + (size_t)k] = -1;
       if (!d->cache[t])
         return LYRA_ENOMEM;
       net->bytes_total += (uint64_t)n * 20;
@@ -128,7 +165,10 @@ void lyra__devices_free(lyra_network *net) {
     lyra__device *d = &net->devs[i];
     for (size_t t = 0; d->cache && t < d->n_targets; t++)
       free(d->cache[t]);
+    for (size_t t = 0; d->amp && t < d->n_targets; t++)
+      free(d->amp[t]);
     free(d->cache);
+    free(d->amp);
     free(d->cache_block);
     free(d->cdf);
     free(d->spike_steps);
@@ -207,6 +247,42 @@ static void inject_poisson(const lyra_network *net, lyra__device *d, size_t t,
     poisson_tail(d, u, m, w, x + lo, full);
 }
 
+/* Noise for emission step e into port values x[lo..hi). Interval j
+ * starts at step start_step + j noise_steps; its value for each neuron is
+ * drawn when the first step of it is needed, from the stream of (neuron,
+ * device target, j), and kept for the others. The modulated variance is
+ * taken at the end of the interval's first step, as NEST does. */
+static void inject_noise(const lyra_network *net, lyra__device *d, size_t t,
+                         int64_t e, double *x, uint32_t lo, uint32_t hi,
+                         int tid) {
+  const lyra__dev_target *tg = &d->targets[t];
+  const lyra__pop *p = &net->pops[tg->pop];
+  const int64_t j = (e - d->start_step) / d->noise_steps;
+  double *amp = d->amp[t];
+  int64_t *tag = &d->cache_block[t * (size_t)net->n_threads + (size_t)tid];
+  if (*tag != j) {
+    double var = d->var;
+    if (d->var_mod != 0.0) {
+      double t_ms = (double)(j * d->noise_steps + d->start_step + 1) * net->dt;
+      var += d->var_mod * sin(d->omega * t_ms + d->phase);
+    }
+    const double sd = sqrt(var);
+    /* One stream per (device, target): a population aimed at twice gets
+     * two independent currents, as two NEST connections do. */
+    const uint32_t sub = (uint32_t)(t * (size_t)net->n_devs + d->index);
+    for (uint32_t i = lo; i < hi; i++) {
+      lyra__rng r;
+      lyra__rng_init(&r, net->seed, LYRA__RNG_NOISE, p->gid0 + i, sub,
+                     (uint32_t)j);
+      amp[i] = d->mean + sd * lyra__rng_normal(&r);
+    }
+    *tag = j;
+  }
+  const double w = tg->weight;
+  for (uint32_t i = lo; i < hi; i++)
+    x[i] += w * amp[i];
+}
+
 static int spikegen_count(const lyra__device *d, int64_t e) {
   /* Binary search for the first spike step >= e, then count equal ones
    * (several spike times may round to the same step). */
@@ -249,6 +325,8 @@ void lyra__devices_inject(lyra_network *net, int pop, int64_t s,
         double a = tg->weight * d->amplitude;
         for (uint32_t j = lo; j < hi; j++)
           x[j] += a;
+      } else if (d->kind == LYRA__DEV_NOISE) {
+        inject_noise(net, d, t, e, x, lo, hi, tid);
       } else {
         inject_poisson(net, d, t, e, x, lo, hi, tid);
       }

@@ -58,6 +58,14 @@ typedef struct lyra__device {
    * "needs the tail" byte per neuron. Block tag per target and thread. */
   uint32_t **cache;
   int64_t *cache_block; /* [n_targets * n_threads] */
+  /* noise: mean + sd N(0, 1) per neuron, new every interval of
+   * noise_steps steps from start_step; sd^2 = var + var_mod sin(omega t +
+   * phase). The values of the current interval are kept per target
+   * (amp[t][i]), with the interval they belong to per target and thread
+   * in cache_block. */
+  int64_t noise_steps;
+  double mean, var, var_mod, omega, phase;
+  double **amp;
 } lyra__device;
 
 /* What one thread owns and collects. Spikes of a slice are kept per

@@ -142,8 +142,19 @@ int lyra__state_index(const lyra_model_info *info, const char *name);
 extern const lyra_model_info lyra__poisson_generator_info;
 extern const lyra_model_info lyra__dc_generator_info;
 extern const lyra_model_info lyra__spike_generator_info;
+extern const lyra_model_info lyra__noise_generator_info;
 enum { LYRA__POISSON_RATE = 0, LYRA__POISSON_START, LYRA__POISSON_STOP };
 enum { LYRA__DC_AMPLITUDE = 0, LYRA__DC_START, LYRA__DC_STOP };
+enum {
+  LYRA__NOISE_MEAN = 0,
+  LYRA__NOISE_STD,
+  LYRA__NOISE_DT,
+  LYRA__NOISE_STD_MOD,
+  LYRA__NOISE_FREQUENCY,
+  LYRA__NOISE_PHASE,
+  LYRA__NOISE_START,
+  LYRA__NOISE_STOP
+};
 
 /* Neuron models. */
 extern const lyra__model_desc lyra__iaf_psc_delta;

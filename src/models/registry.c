@@ -19,6 +19,7 @@ static const lyra_model_info *const device_models[] = {
     &lyra__poisson_generator_info,
     &lyra__dc_generator_info,
     &lyra__spike_generator_info,
+    &lyra__noise_generator_info,
 };
 #define N_DEVICE (sizeof device_models / sizeof device_models[0])
 

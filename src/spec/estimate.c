@@ -83,6 +83,8 @@ int lyra_model_estimate(lyra_model *m, lyra_estimate *out) {
     for (size_t t = 0; t < m->devs[i].n_targets; t++)
       if (m->devs[i].kind == LYRA__DEV_POISSON)
         dev += 20.0 * m->pops[m->devs[i].targets[t].pop].size;
+      else if (m->devs[i].kind == LYRA__DEV_NOISE)
+        dev += 8.0 * m->pops[m->devs[i].targets[t].pop].size;
   if (m->n_projs == 0)
     dmin = 10;
   /* Connectivity peaks during construction: channel, weight and a 2-byte

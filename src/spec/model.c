@@ -482,6 +482,8 @@ int lyra_model_add_device(lyra_model *m, const char *model, int *index_out) {
     kind = LYRA__DEV_DC;
   else if (info == &lyra__spike_generator_info)
     kind = LYRA__DEV_SPIKEGEN;
+  else if (info == &lyra__noise_generator_info)
+    kind = LYRA__DEV_NOISE;
   else
     return lyra__model_error(m, LYRA_ENOTFOUND,
                              "unknown device model '%s' (see 'lyra models')",
@@ -521,6 +523,15 @@ int lyra_model_set_device_param(lyra_model *m, int dev, const char *param,
     return lyra__model_error(m, LYRA_EINVAL,
                              "%s: %s must be a finite number >= 0, got %g",
                              info->name, param, value);
+  /* noise_generator: every parameter but stop finite; std, std_mod and
+   * dt also >= 0 (dt 0 stands for NEST's default, ten steps) */
+  int nonneg = !strcmp(param, "std") || !strcmp(param, "std_mod") ||
+               !strcmp(param, "dt");
+  if (info == &lyra__noise_generator_info && strcmp(param, "stop") &&
+      strcmp(param, "start") && !(isfinite(value) && (value >= 0 || !nonneg)))
+    return lyra__model_error(m, LYRA_EINVAL, "%s: %s must be finite%s, got %g",
+                             info->name, param, nonneg ? " and >= 0" : "",
+                             value);
   if ((strcmp(param, "start") == 0 && !(value >= 0 && isfinite(value))) ||
       (strcmp(param, "amplitude") == 0 && !isfinite(value)))
     return lyra__model_error(m, LYRA_EINVAL, "%s: %s must be finite%s",
@@ -578,6 +589,28 @@ int lyra_model_connect_device(lyra_model *m, int dev, int pop, double weight,
     return lyra__model_error(m, LYRA_ENOMEM, "out of memory");
   d->targets = t;
   t[d->n_targets++] = (lyra__device_target){pop, weight, delay_ms, receptor};
+  return 0;
+}
+
+/* What the parameters of one device must satisfy together, and with the
+ * time step (which may be set after them, so this runs at validation). */
+int lyra__check_device(lyra_model *m, int dev) {
+  const lyra__device_spec *d = &m->devs[dev];
+  if (d->kind != LYRA__DEV_NOISE)
+    return 0;
+  const double *p = d->params;
+  if (p[LYRA__NOISE_STD_MOD] > p[LYRA__NOISE_STD])
+    return lyra__model_error(m, LYRA_EINVAL,
+                             "noise_generator: std_mod (%g pA) must not "
+                             "exceed std (%g pA)",
+                             p[LYRA__NOISE_STD_MOD], p[LYRA__NOISE_STD]);
+  double steps = p[LYRA__NOISE_DT] / m->dt;
+  if (p[LYRA__NOISE_DT] != 0.0 &&
+      (!(steps >= 0.999) || fabs(steps - round(steps)) > 1e-6))
+    return lyra__model_error(m, LYRA_EINVAL,
+                             "noise_generator: dt (%g ms) must be a positive "
+                             "multiple of the time step (%g ms)",
+                             p[LYRA__NOISE_DT], m->dt);
   return 0;
 }
 
@@ -694,12 +727,15 @@ int lyra_model_validate(lyra_model *m) {
   int rc = lyra__validate_plasticity(m);
   if (rc)
     return rc;
-  for (int i = 0; i < m->n_devs; i++)
+  for (int i = 0; i < m->n_devs; i++) {
+    if ((rc = lyra__check_device(m, i)))
+      return rc;
     for (size_t k = 0; k < m->devs[i].n_targets; k++) {
       lyra_dist d = lyra_dist_constant(m->devs[i].targets[k].delay_ms);
       rc = check_delay(m, &d);
       if (rc)
         return rc;
     }
+  }
   return 0;
 }

@@ -245,14 +245,15 @@ static int spike_times(lyra__yctx *c, const yaml_node_t *n, int dev) {
   return c->code;
 }
 
-/* Connects device dev to one target population. A dc_generator's weight
- * scales its current (a plain number, default 1); the generators of spikes
- * have a weight in the target's weight unit and must say it. */
+/* Connects device dev to one target population. The weight of a current
+ * generator (dc_generator, noise_generator: no weight unit) scales its
+ * current (a plain number, default 1); the generators of spikes have a
+ * weight in the target's weight unit and must say it. */
 static int device_target(lyra__yctx *c, const yaml_node_t *item,
                          const yaml_node_t *tn, const yaml_node_t *syn, int dev,
                          const lyra_model_info *info) {
   static const char *const keys[] = {"weight", "delay", "receptor", NULL};
-  bool dc = !strcmp(info->name, "dc_generator");
+  bool dc = !info->weight_unit[0];
   double w = 1.0, delay = lyra_model_dt(c->m);
   int pop, r = LYRA_RECEPTOR_AUTO;
   yaml_node_t *v;
@@ -304,6 +305,8 @@ static int device(lyra__yctx *c, const yaml_node_t *item) {
   if ((x = lyra__yaml_get(c, item, "params", NULL)) &&
       lyra__yaml_params(c, x, info, what, "", lyra_model_set_device_param, dev))
     return c->code;
+  if ((rc = lyra__check_device(c->m, dev)))
+    return lyra__yaml_api_fail(c, x ? x : item, rc);
   if (spikegen && (x = lyra__yaml_get(c, item, "spike_times", NULL)) &&
       spike_times(c, x, dev))
     return c->code;

@@ -20,6 +20,7 @@ enum {
   LYRA__RNG_TOTAL = 2,   /* fixed_total_number in-degree split; sub: proj */
   LYRA__RNG_INIT = 3,    /* entity: neuron; sub: state variable */
   LYRA__RNG_POISSON = 4, /* entity: neuron; sub: device; step */
+  LYRA__RNG_NOISE = 5,   /* entity: neuron; sub: device target; interval */
 };
 
 typedef struct lyra__rng {

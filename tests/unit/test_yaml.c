@@ -358,7 +358,7 @@ TEST(yaml_bad_names) {
       "expected a population name (one of: E, I), found 'X'");
   BAD(POPS "projections:\n  - {source: [E, Y], target: I}\n", LYRA_ENOTFOUND, 5,
       "found 'Y'");
-  BAD(POPS "devices:\n  - {model: noise_generator, targets: E}\n",
+  BAD(POPS "devices:\n  - {model: step_current_generator, targets: E}\n",
       LYRA_ENOTFOUND, 5, "expected a device model");
   BAD(POPS "devices:\n  - model: poisson_generator\n    params: {rte: 1 Hz}\n"
            "    targets: E\n    synapse: {weight: 1 mV}\n",
