@@ -50,7 +50,7 @@ static int build_poisson_table(lyra__device *d) {
 static int resolve_port(const lyra__pop *p, int kind, lyra_receptor rec,
                         double w) {
   if (kind == LYRA__DEV_DC)
-    return lyra__current_port(p->model);
+    return lyra__pop_current_port(p);
   return lyra__spike_port(p->model, rec, w);
 }
 
