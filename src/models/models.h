@@ -226,6 +226,7 @@ extern const lyra__model_desc lyra__iaf_psc_exp;
 extern const lyra__model_desc lyra__iaf_psc_alpha;
 extern const lyra__model_desc lyra__iaf_cond_exp;
 extern const lyra__model_desc lyra__izhikevich;
+extern const lyra__model_desc lyra__iaf_psc_exp_multisynapse;
 
 /* Exact-integration propagators shared by the current-based models
  * (models/propagators.c). See the file for the derivation. */

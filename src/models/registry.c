@@ -8,7 +8,7 @@
 
 static const lyra__model_desc *const neuron_models[] = {
     &lyra__iaf_psc_delta, &lyra__iaf_psc_exp, &lyra__iaf_psc_alpha,
-    &lyra__iaf_cond_exp,  &lyra__izhikevich,
+    &lyra__iaf_cond_exp,  &lyra__izhikevich,  &lyra__iaf_psc_exp_multisynapse,
 };
 #define N_NEURON (sizeof neuron_models / sizeof neuron_models[0])
 
