@@ -863,11 +863,12 @@ static int check_lists(lyra_model *m, const lyra__pop_spec *p, char *err) {
       n = len;
     } else if (len != n) {
       return lyra__model_error(m, LYRA_EINVAL,
-                               "population '%s': %s: the lists %s (%zu "
-                               "values) and %s (%zu values) must have the "
-                               "same length, one value per receptor port",
-                               p->name, d->info.name, info[first].name, n,
-                               info[i].name, len);
+                               "population '%s': %s: the lists %s and %s "
+                               "must have the same length, one value per "
+                               "receptor port: %s has %zu, %s %zu",
+                               p->name, d->info.name, info[first].name,
+                               info[i].name, info[first].name, n, info[i].name,
+                               len);
     }
   }
   if (first < 0 || !d->validate_lists)
