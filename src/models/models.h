@@ -103,7 +103,7 @@ static inline int lyra__is_multisynapse(const lyra__model_desc *d) {
 /* Port number k (>= 1) of receptor LYRA_RECEPTOR_PORT(k); 0 for AUTO, EX
  * and IN; negative for values below AUTO. */
 static inline long lyra__receptor_port(lyra_receptor rec) {
-  long r = (long)rec;
+  long r = (int)rec; /* the enum may be unsigned */
   return r > LYRA_RECEPTOR_IN ? r - LYRA_RECEPTOR_IN : r < 0 ? -1 : 0;
 }
 
