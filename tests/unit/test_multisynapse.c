@@ -266,6 +266,35 @@ TEST(neuron_multisynapse_psp_per_port) {
   }
 }
 
+/* A dc_generator feeds the current input, after the last port: with
+ * delay d it acts from start + d + h on, I R (1 - exp(-t/tau_m)). */
+TEST(neuron_multisynapse_dc_input) {
+  static const double taus[] = {1.0, 2.0, 3.0};
+  const double amp = 100.0, start = 5.0, d = 1.0, c_m = 250.0, tau_m = 10.0;
+  lyra_model *m = multi(taus, 3, 1);
+  if (!m)
+    return;
+  int dev = -1;
+  CHECK(lyra_model_add_device(m, "dc_generator", &dev) == 0);
+  CHECK(lyra_model_set_device_param(m, dev, "amplitude", amp) == 0);
+  CHECK(lyra_model_set_device_param(m, dev, "start", start) == 0);
+  CHECK(lyra_model_connect_device(m, dev, 0, 1.0, d, LYRA_RECEPTOR_AUTO) == 0);
+  lyra_network *net = build(m);
+  if (!net)
+    return;
+  maxerr e = {-1, -1, 0, 0};
+  for (long s = 1; s <= 400; s++) {
+    CHECK(lyra_network_simulate(net, H, NULL, NULL) == 0);
+    double t = (double)(s - lround((start + d) / H) - 1) * H;
+    double ref = t <= 0 ? 0.0 : amp * tau_m / c_m * -expm1(-t / tau_m);
+    maxerr_add(&e, s, get(net, "V_m") + 70.0, ref,
+               1e-9 * fmax(fabs(ref), 1e-2));
+  }
+  CHECK_MAXERR(e, "V_m - E_L under a dc_generator");
+  CHECK(get(net, "I_syn") == 0.0); /* no port took the current */
+  lyra_network_destroy(net);
+}
+
 /* The refractory clamp and a spike: a strong input on port 2 fires the
  * neuron once; V_m is then held at V_reset for t_ref while the currents
  * keep decaying. */
