@@ -69,6 +69,15 @@ typedef struct lyra_param_info {
   const char *unit;     /* "ms", "mV", "pA", "pF", "nS", "Hz", "" */
   double default_value; /* in unit; for state variables: initial value */
   const char *doc;      /* one line */
+  /* Nonzero: a list with one value per receptor port of a multisynapse
+   * model (e.g. tau_syn of iaf_psc_exp_multisynapse), set with
+   * lyra_model_set_param_list. default_value is then the value of each
+   * element of the default list, which has one element. */
+  int is_list;
+  /* NULL, or the words the parameter may take, separated by '|' (e.g.
+   * "rkf45|rk4"): its value is the index of the word (0, 1, ...).
+   * Model files give the word; lyra_model_set_param takes the index. */
+  const char *choices;
 } lyra_param_info;
 
 typedef struct lyra_model_info {
@@ -84,6 +93,10 @@ typedef struct lyra_model_info {
   const lyra_param_info *params;
   size_t n_state; /* state variables (neurons only) */
   const lyra_param_info *state;
+  /* Neurons: one line describing the receptor ports, i.e. which input a
+   * synapse feeds depending on its weight and lyra_receptor; NULL for
+   * devices and synapses. */
+  const char *receptors;
 } lyra_model_info;
 
 /* Number of models in the catalogue. */
@@ -160,9 +173,24 @@ int lyra_model_add_population(lyra_model *m, const char *name,
                               const char *model, uint32_t size, int *index_out);
 /* Sets a parameter of every neuron in population pop, in the parameter's
  * catalogue unit. The value is checked against the model's constraints
- * when the model is validated (lyra_model_validate / network create). */
+ * when the model is validated (lyra_model_validate / network create). A
+ * parameter with choices (lyra_param_info.choices) takes the index of a
+ * word: anything else is refused now (LYRA_EINVAL, the message lists the
+ * words). A list parameter is refused (LYRA_EINVAL): use
+ * lyra_model_set_param_list. */
 int lyra_model_set_param(lyra_model *m, int pop, const char *param,
                          double value);
+/* Sets a list parameter (lyra_param_info.is_list) of every neuron in
+ * population pop to values[0..n), n >= 1, in the parameter's catalogue
+ * unit: one value per receptor port of a multisynapse model, port k
+ * taking values[k - 1]. The values are copied. The number of receptor
+ * ports of the population is the length of its lists; all list
+ * parameters of a model must have the same length, and elements must
+ * meet the model's constraints (every tau_syn > 0, ...): both are checked
+ * when the model is validated. A scalar parameter is refused (LYRA_EINVAL):
+ * use lyra_model_set_param. */
+int lyra_model_set_param_list(lyra_model *m, int pop, const char *param,
+                              const double *values, size_t n);
 /* Initial value of a state variable, drawn per neuron from dist. */
 int lyra_model_set_initial(lyra_model *m, int pop, const char *state_var,
                            const lyra_dist *dist);
@@ -185,30 +213,40 @@ typedef enum lyra_rule {
 
 /* Which input port of the target a synapse feeds. AUTO follows NEST: a
  * non-negative weight feeds the excitatory port, a negative one the
- * inhibitory port (models with one port take both). */
+ * inhibitory port (models with one port take both). Multisynapse models
+ * (iaf_psc_exp_multisynapse) have receptor ports 1..n instead, n being the
+ * length of their list parameters: a synapse onto one must name its port
+ * with LYRA_RECEPTOR_PORT(k); AUTO, EX, IN and ports beyond n are refused
+ * there, and ports are refused on every other model. lyra_model_info's
+ * receptors line says what each model takes. */
 typedef enum lyra_receptor {
   LYRA_RECEPTOR_AUTO = 0,
   LYRA_RECEPTOR_EX,
   LYRA_RECEPTOR_IN
 } lyra_receptor;
+/* Receptor port k (k >= 1) of a multisynapse model (NEST's
+ * receptor_type k). */
+#define LYRA_RECEPTOR_PORT(k) ((lyra_receptor)(LYRA_RECEPTOR_IN + (k)))
 
 typedef struct lyra_projection_spec {
   int source, target; /* population indices */
   lyra_rule rule;
-  double p;            /* pairwise_bernoulli */
-  uint64_t n;          /* fixed_indegree/outdegree/total_number */
-  int allow_autapses;  /* default 1 */
-  int allow_multapses; /* default 1 */
-  lyra_dist weight;    /* in the target model's weight unit */
-  lyra_dist delay;     /* ms; rounded to steps, at least one step */
-  lyra_receptor receptor;
+  double p;               /* pairwise_bernoulli */
+  uint64_t n;             /* fixed_indegree/outdegree/total_number */
+  int allow_autapses;     /* default 1 */
+  int allow_multapses;    /* default 1 */
+  lyra_dist weight;       /* in the target model's weight unit */
+  lyra_dist delay;        /* ms; rounded to steps, at least one step */
+  lyra_receptor receptor; /* AUTO, EX, IN, or LYRA_RECEPTOR_PORT(k) */
 } lyra_projection_spec;
 
 /* Fills s with NEST defaults: all_to_all, autapses and multapses allowed,
  * weight 1, delay 1 ms, receptor AUTO. */
 void lyra_projection_spec_init(lyra_projection_spec *s);
 /* Adds a projection; the spec is checked now (populations exist, p in
- * [0,1], in-degree possible, delay >= dt for constants, ...). */
+ * [0,1], in-degree possible, delay >= dt for constants, a receptor the
+ * target's model has, ...). Receptors are checked again when the model is
+ * validated, since the target's port count may change after. */
 int lyra_model_add_projection(lyra_model *m, const lyra_projection_spec *s,
                               int *index_out);
 int lyra_model_projection_count(const lyra_model *m);
@@ -292,7 +330,10 @@ int lyra_model_set_device_param(lyra_model *m, int dev, const char *param,
 int lyra_model_set_device_spike_times(lyra_model *m, int dev,
                                       const double *times_ms, size_t n);
 /* Connects device dev to every neuron of pop. For dc_generator and
- * noise_generator the weight scales the current (use 1). */
+ * noise_generator the weight scales the current (use 1) and the receptor
+ * is not used (currents have one input). The receptor of a spike-emitting
+ * device follows the rules of lyra_receptor; a wrong one is refused now,
+ * naming the device, the population, its model and the valid receptors. */
 int lyra_model_connect_device(lyra_model *m, int dev, int pop, double weight,
                               double delay_ms, lyra_receptor receptor);
 int lyra_model_device_count(const lyra_model *m);
@@ -311,7 +352,9 @@ int lyra_model_device_count(const lyra_model *m);
 int lyra_model_record_spikes(lyra_model *m, int pop, unsigned formats);
 /* Records state variable var of the given neurons (population-local
  * indices) every interval_ms (a multiple of dt). Formats: binary and/or
- * text (SONATA is for spikes only; so for weights and synapse dumps). */
+ * text (SONATA is for spikes only; so for weights and synapse dumps).
+ * var is a state variable of the catalogue or, for a multisynapse model,
+ * a per-port variable: "I_syn_k" is I_syn of receptor port k (1..n). */
 int lyra_model_record_state(lyra_model *m, int pop, const char *var,
                             const uint32_t *neurons, size_t n_neurons,
                             double interval_ms, unsigned formats);
@@ -439,7 +482,8 @@ int lyra_network_population_rate(const lyra_network *net, int pop,
  * warm-up that should not count in a benchmark. */
 int lyra_network_reset_timing(lyra_network *net);
 
-/* State of one neuron (population-local index) by variable name. */
+/* State of one neuron (population-local index) by variable name (as for
+ * lyra_model_record_state, per-port variables included). */
 int lyra_network_get_state(const lyra_network *net, int pop, uint32_t neuron,
                            const char *var, double *value);
 

@@ -78,7 +78,8 @@ print. Parameters, defaults and units are NEST's.
 Time advances in fixed steps of `dt`. Spikes are on the time grid: a spike
 emitted while a neuron is advanced from t - dt to t is stamped t.
 
-**Exact integration (`iaf_psc_delta`, `iaf_psc_exp`, `iaf_psc_alpha`).**
+**Exact integration (`iaf_psc_delta`, `iaf_psc_exp`, `iaf_psc_alpha`,
+`iaf_psc_exp_multisynapse`).**
 Between spikes these models are linear with constant coefficients, so the
 state after one step is a fixed linear map (the propagators) of the state
 at its start. lyra computes the propagators once per population from `dt`
@@ -118,6 +119,17 @@ is discarded, as in NEST (with `refractory_input: 1` it is instead added
 when the refractory period ends, decayed to that time). The other models
 keep integrating their synaptic currents or conductances during the
 refractory period; only V_m is clamped.
+
+**Receptor ports.** The `receptors` line of each model says which input
+a synapse feeds. Most models have an excitatory and an inhibitory input,
+chosen by the sign of the weight (`receptor: auto`, NEST's rule) or
+named (`receptor: excitatory` / `inhibitory`); `iaf_psc_delta` and
+`izhikevich` have one input for all spikes. Multisynapse models have
+receptor ports 1 .. n, one per element of their list parameters (unit
+shown as `ms, list`), and a synapse onto one names its port
+(`receptor: k`, NEST's `receptor_type`). Per-port state variables are
+named with the port number (`I_syn_2`). Every model also has one input
+for currents (`dc_generator`), whatever the receptor.
 
 **Timing of spikes and devices.**
 

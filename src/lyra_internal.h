@@ -63,6 +63,15 @@ double lyra__now(void);
 int lyra__parse_quantity(const char *text, const char *unit, double *out,
                          char *err);
 
+/* ---- models/registry.c: parameters with choices --------------------- */
+
+/* Words of a parameter's choices ("a|b|c"; lyra_param_info.choices):
+ * their number (0 for NULL), and word i copied into buf (cut to cap - 1
+ * bytes; "" if there is no word i). */
+int lyra__choice_count(const char *choices);
+const char *lyra__choice_word(const char *choices, int i, char *buf,
+                              size_t cap);
+
 /* ---- model spec (spec/model.c) ------------------------------------- */
 
 typedef struct lyra__model_desc lyra__model_desc;
@@ -75,6 +84,11 @@ typedef struct lyra__pop_spec {
   const lyra__model_desc *model;
   uint32_t size;
   double params[LYRA__MAX_PARAMS]; /* in catalogue units */
+  /* List parameters (multisynapse models): lists[i] holds list_len[i]
+   * values of parameter i, owned by the model; NULL: the default list,
+   * one element equal to params[i]. */
+  double *lists[LYRA__MAX_PARAMS];
+  size_t list_len[LYRA__MAX_PARAMS];
   lyra_dist init[LYRA__MAX_STATE];
   double reference_rate;     /* Hz, full-scale; NAN if unknown */
   lyra_scaling_spec scaling; /* of its excitatory inputs; mode NONE: none */
@@ -178,6 +192,19 @@ int lyra__set_catalogue_param(lyra_model *m, const lyra_model_info *info,
 int lyra__check_device(lyra_model *m, int dev);
 /* LYRA_EINVAL with a message unless pop is a population index. */
 int lyra__check_pop(lyra_model *m, int pop);
+/* LYRA_EINVAL with a message unless population pop's model has receptor
+ * rec (lyra_receptor's rules); what names the synapse's origin in the
+ * message ("projection 'E-I'", ...). */
+int lyra__check_receptor(lyra_model *m, const char *what, int pop,
+                         lyra_receptor rec);
+/* The same for a connection of device dev (spike-emitting devices only;
+ * currents have one input, whatever the receptor). */
+int lyra__check_device_receptor(lyra_model *m, int dev, int pop,
+                                lyra_receptor rec);
+/* ", I_syn_1 .. I_syn_3 (per receptor port)": the per-port state
+ * variables of population pop, for lists of names; "" if it has none. */
+const char *lyra__port_state_names(const lyra_model *m, int pop, char *buf,
+                                   size_t cap);
 /* The formats each kind of recorder writes: spikes also to the run's
  * SONATA file, everything else to files of its own. */
 #define LYRA__FILE_FORMATS (LYRA_FORMAT_BINARY | LYRA_FORMAT_TEXT)

@@ -50,9 +50,53 @@ static int alloc_state(lyra_network *net, lyra__pop *p) {
     if (!p->state[k])
       return LYRA_ENOMEM;
   }
+  /* Per-port state in one block, every array starting on a cache line. */
+  size_t arrays = (size_t)p->n_spike_ports * (size_t)p->model->n_port_state;
+  if (arrays) {
+    p->port_stride = (uint32_t)(((uint64_t)p->n + 7) & ~(uint64_t)7);
+    size_t bytes = lyra__mul_size(lyra__mul_size(arrays, p->port_stride), 8);
+    p->port_state = track(net, lyra__malloc_aligned(bytes), bytes);
+    if (!p->port_state)
+      return LYRA_ENOMEM;
+  }
   size_t bytes = lyra__mul_size(p->n, sizeof *p->refr);
   p->refr = track(net, lyra__malloc_aligned(bytes), bytes);
   return p->refr ? 0 : LYRA_ENOMEM;
+}
+
+/* The spike ports and lists of a population, from its description: a
+ * copy of every list (unset ones: one element, the parameter's value) in
+ * one block, and room for the per-port constants prepare computes. */
+static int build_ports(lyra__pop *p, const lyra__pop_spec *ps) {
+  const lyra__model_desc *d = ps->model;
+  uint64_t n = lyra__spec_spike_ports(ps);
+  size_t n_lists = 0;
+  if (n > INT32_MAX)
+    return LYRA_EINVAL;
+  p->n_spike_ports = (int)n;
+  for (size_t i = 0; i < d->info.n_params; i++)
+    n_lists += d->info.params[i].is_list != 0;
+  if (n_lists) {
+    p->list_mem = lyra__malloc(lyra__mul_size(n_lists * n, sizeof(double)));
+    if (!p->list_mem)
+      return LYRA_ENOMEM;
+    double *at = p->list_mem;
+    for (size_t i = 0; i < d->info.n_params; i++) {
+      if (!d->info.params[i].is_list)
+        continue;
+      memcpy(at, ps->lists[i] ? ps->lists[i] : &ps->params[i],
+             n * sizeof *at); /* validated: every list has n values */
+      p->lists[i] = at;
+      at += n;
+    }
+  }
+  if (d->n_port_vars) {
+    p->port_vars =
+        lyra__calloc(n * (size_t)d->n_port_vars, sizeof *p->port_vars);
+    if (!p->port_vars)
+      return LYRA_ENOMEM;
+  }
+  return 0;
 }
 
 typedef struct touch_ctx {
@@ -71,9 +115,16 @@ static void touch_thread(void *arg, int tid) {
     lyra__pop *p = &net->pops[i];
     const lyra__pop_spec *ps = &c->m->pops[i];
     uint32_t lo = th->lo[i], hi = th->hi[i];
-    int ports = lyra__model_ports(p->model);
+    int ports = lyra__pop_ports(p);
     for (int k = 0; k < lyra__model_n_state(p->model); k++)
       memset(p->state[k] + lo, 0, (size_t)(hi - lo) * sizeof(double));
+    for (int r = 0; r < p->n_spike_ports; r++)
+      for (int k = 0; k < p->model->n_port_state; k++) {
+        double *x = lyra__port_state(p, r, k), x0;
+        x0 = p->model->port_state[k].default_value;
+        for (uint32_t j = lo; j < hi; j++)
+          x[j] = x0;
+      }
     memset(p->refr + lo, 0, (size_t)(hi - lo) * sizeof *p->refr);
     for (size_t k = 0; k < p->model->info.n_state; k++)
       for (uint32_t j = lo; j < hi; j++) {
@@ -107,13 +158,15 @@ static int build_pops(lyra_network *net, const lyra_model *m) {
     p->chan_base = (uint32_t)chan;
     p->dt = m->dt;
     memcpy(p->params, ps->params, sizeof p->params);
+    int rc = build_ports(p, ps);
+    if (rc)
+      return rc;
     p->model->prepare(p);
     gid += p->n;
-    chan += (uint64_t)p->n * (uint64_t)lyra__model_ports(p->model);
+    chan += (uint64_t)p->n * (uint64_t)lyra__pop_ports(p);
     if (gid > UINT32_MAX || chan > UINT32_MAX)
       return LYRA_EINVAL;
-    int rc = alloc_state(net, p);
-    if (rc)
+    if ((rc = alloc_state(net, p)))
       return rc;
   }
   net->n_neurons = gid;
@@ -131,9 +184,15 @@ static int build_threads(lyra_network *net, int slice) {
   for (int t = 0; t < T; t++) {
     lyra__thread *th = &net->threads[t];
     uint64_t owned = 0, maxn = 1;
+    int max_ports = 1;
+    for (int p = 0; p < P; p++)
+      max_ports = lyra__pop_ports(&net->pops[p]) > max_ports
+                      ? lyra__pop_ports(&net->pops[p])
+                      : max_ports;
     th->lo = lyra__malloc((size_t)P * 4);
     th->hi = lyra__malloc((size_t)P * 4);
-    if (!th->lo || !th->hi)
+    th->in = lyra__calloc((size_t)max_ports, sizeof *th->in);
+    if (!th->lo || !th->hi || !th->in)
       return LYRA_ENOMEM;
     for (int p = 0; p < P; p++) {
       uint64_t n = net->pops[p].n;
@@ -179,6 +238,7 @@ static void free_threads(lyra_network *net) {
     lyra__thread *th = &net->threads[t];
     free(th->lo);
     free(th->hi);
+    free(th->in);
     free(th->scratch);
     for (int k = 0; k < 2; k++) {
       free(th->gid[k]);
@@ -314,6 +374,9 @@ void lyra_network_destroy(lyra_network *net) {
   for (int i = 0; net->pops && i < net->n_pops; i++) {
     for (int k = 0; k < LYRA__MAX_STATE; k++)
       lyra__free_aligned(net->pops[i].state[k]);
+    lyra__free_aligned(net->pops[i].port_state);
+    free(net->pops[i].port_vars);
+    free(net->pops[i].list_mem);
     free(net->pops[i].refr);
   }
   free(net->pops);
@@ -409,9 +472,11 @@ int lyra_network_get_state(const lyra_network *net, int pop, uint32_t neuron,
   if (!net || !var || !value || pop < 0 || pop >= net->n_pops)
     return LYRA_EINVAL;
   const lyra__pop *p = &net->pops[pop];
-  int k = lyra__state_index(&p->model->info, var);
-  if (k < 0 || neuron >= p->n)
-    return k < 0 ? LYRA_ENOTFOUND : LYRA_EINVAL;
-  *value = p->state[k][neuron];
+  int k = lyra__state_ref(p->model, var);
+  if (k < 0 || lyra__state_ref_port(p->model, k) >= p->n_spike_ports)
+    return LYRA_ENOTFOUND;
+  if (neuron >= p->n)
+    return LYRA_EINVAL;
+  *value = lyra__state_ref_array(p, k)[neuron];
   return 0;
 }

@@ -54,7 +54,7 @@ static int is_current(int kind) {
 static int resolve_port(const lyra__pop *p, int kind, lyra_receptor rec,
                         double w) {
   if (is_current(kind))
-    return lyra__current_port(p->model);
+    return lyra__pop_current_port(p);
   return lyra__spike_port(p->model, rec, w);
 }
 

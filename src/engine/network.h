@@ -78,6 +78,8 @@ typedef struct lyra__thread {
   uint32_t *gid[2];  /* spikes (global ids) of the slice */
   uint32_t *seg[2];  /* [slice * n_pops + 1] segment starts */
   uint32_t *scratch; /* local indices of one step */
+  double **in;       /* the input ports of the population being updated,
+                        as many as the most any population has */
   uint64_t events;
   int rc[2]; /* a failure in the update phase of a slice of that parity,
                 seen by thread 0 after the slice's barrier */

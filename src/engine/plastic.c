@@ -54,12 +54,6 @@ int lyra__stores_plan(lyra_network *net, const lyra_model *m) {
     st->tgt0 = tp->gid0;
     st->chan0 = tp->chan_base;
     st->magnitude = tp->model->weight_is_magnitude;
-    if (tp->model->n_spike_ports > 2)
-      return lyra__network_error(net, LYRA_ENOTSUP,
-                                 "projection '%s': plastic synapses onto "
-                                 "models with more than two spike ports are "
-                                 "not supported",
-                                 e->name);
   }
   return 0;
 }

@@ -132,18 +132,24 @@ struct lyra__weight_rec {
   lyra__outfile bin, text;
 };
 
-/* Port (0 or 1) and target (population-local) of channel ch. */
+/* Spike port and target (population-local) of channel ch. Models with
+ * one or two spike ports take the first two branches; multisynapse
+ * models may have more ports. */
 static inline uint32_t lyra__store_port(const lyra__store *st, uint32_t ch) {
-  return ch - st->chan0 >= st->nt;
+  uint32_t j = ch - st->chan0;
+  return j < st->nt ? 0 : j / st->nt;
 }
 
 static inline uint32_t lyra__store_target(const lyra__store *st, uint32_t ch) {
   uint32_t j = ch - st->chan0;
-  return j >= st->nt ? j - st->nt : j;
+  if (j < st->nt)
+    return j;
+  j -= st->nt;
+  return j < st->nt ? j : j % st->nt;
 }
 
 /* What weight w adds to channel ch: conductance models take |w| on the
- * excitatory port and -|w| on the inhibitory one. */
+ * excitatory port and -|w| on the inhibitory one (they have two ports). */
 static inline double lyra__store_value(const lyra__store *st, uint32_t ch,
                                        double w) {
   if (!st->magnitude)

@@ -47,8 +47,8 @@ static void step_population(lyra_network *net, lyra__thread *th, int tid,
     return;
   int slot = (int)(s % net->n_slots);
   double *base = net->ring + (uint64_t)slot * net->n_chan + p->chan_base;
-  double *in[LYRA__MAX_PORTS];
-  int ports = lyra__model_ports(p->model);
+  double **in = th->in;
+  int ports = lyra__pop_ports(p);
   for (int r = 0; r < ports; r++)
     in[r] = base + (uint64_t)r * p->n;
   if (net->n_devs)

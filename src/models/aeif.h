@@ -65,10 +65,10 @@ enum {
           "error tolerance of rkf45 (absolute and relative to h |dy/dt|)")
 
 #define AEIF_INTEGRATION_DOC                                                   \
-  "integrator 0 (rkf45, default): adaptive Runge-Kutta-Fehlberg 4(5) "         \
+  "integrator rkf45 (default): adaptive Runge-Kutta-Fehlberg 4(5) "            \
   "sub-steps with GSL's error control (tolerance gsl_error_tol on each "       \
   "variable, absolute and relative to h |dy/dt|), spike test and reset "       \
-  "after every sub-step, as NEST; 1 (rk4): one classical RK4 step per dt, "    \
+  "after every sub-step, as NEST; rk4: one classical RK4 step per dt, "        \
   "spike test at its end"
 
 /* State layout in lyra__pop.state: the model's visible variables (V_m

@@ -193,6 +193,11 @@ const lyra__model_desc lyra__iaf_cond_exp = {
             .integration = "conductances exact; V_m by one RK4 step per dt "
                            "with exact conductances at the sub-points",
             .weight_unit = "nS",
+            .receptors =
+                "excitatory (weight >= 0 or receptor: excitatory) and "
+                "inhibitory (weight < 0 or receptor: inhibitory), each "
+                "taking the weight's magnitude as a conductance; "
+                "current input",
             .n_params = NP,
             .params = params,
             .n_state = 3,

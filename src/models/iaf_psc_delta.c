@@ -102,6 +102,9 @@ const lyra__model_desc lyra__iaf_psc_delta = {
                          "t_ref; V_m >= V_min",
             .integration = "exact (Rotter & Diesmann 1999 propagators)",
             .weight_unit = "mV",
+            .receptors =
+                "one: every spike adds its weight to V_m, whatever its sign or "
+                "receptor (auto, excitatory, inhibitory); current input",
             .n_params = NP,
             .params = params,
             .n_state = 1,

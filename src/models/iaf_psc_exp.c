@@ -99,6 +99,9 @@ const lyra__model_desc lyra__iaf_psc_exp = {
                 "clamped for t_ref",
             .integration = "exact (Rotter & Diesmann 1999 propagators)",
             .weight_unit = "pA",
+            .receptors = "excitatory (weight >= 0 or receptor: excitatory) and "
+                         "inhibitory (weight < 0 or receptor: inhibitory), the "
+                         "weight added as it is; current input",
             .n_params = NP,
             .params = params,
             .n_state = 3,

@@ -98,6 +98,9 @@ const lyra__model_desc lyra__izhikevich = {
                            "= 1, NEST's default), or the paper's two half "
                            "steps for v (0)",
             .weight_unit = "mV",
+            .receptors =
+                "one: every spike adds its weight to v, whatever its sign or "
+                "receptor (auto, excitatory, inhibitory); current input",
             .n_params = NP,
             .params = params,
             .n_state = 2,

@@ -16,8 +16,9 @@
 #include <math.h>
 
 /* Input ports of a neuron: spike receptors first, then one current port.
- * Ring-buffer channel of port r of neuron i: chan_base + r * n + i. */
-#define LYRA__MAX_PORTS 4
+ * Ring-buffer channel of port r of neuron i: chan_base + r * n + i. The
+ * number of spike ports is the population's (n_spike_ports): fixed by the
+ * model, or, for a multisynapse model, the length of its lists. */
 #define LYRA__MAX_VARS 32
 
 typedef struct lyra__pop {
@@ -25,14 +26,28 @@ typedef struct lyra__pop {
   uint32_t n;         /* neurons */
   uint32_t gid0;      /* global index of neuron 0 */
   uint32_t chan_base; /* first ring-buffer channel */
+  int n_spike_ports;  /* spike ports 0 .. n_spike_ports - 1, then the
+                         current port */
   double dt;
   double params[LYRA__MAX_PARAMS];
+  /* List parameters (multisynapse models): lists[i] has n_spike_ports
+   * values of parameter i, port k (0-based) at lists[i][k]; NULL for
+   * scalar parameters. They point into list_mem, which the pop owns. */
+  const double *lists[LYRA__MAX_PARAMS];
+  double *list_mem;
   double vars[LYRA__MAX_VARS]; /* propagators, computed by prepare */
+  double *port_vars;           /* [n_spike_ports * model->n_port_vars]: per-port
+                                  propagators, computed by prepare (lyra__port_vars) */
   int32_t refr_steps;          /* refractory period in steps */
   int has_current; /* a device feeds the current port: models may skip it
                       when not (it then stays zero) */
   double *state[LYRA__MAX_STATE]; /* visible then hidden state, each [n] */
-  int32_t *refr;                  /* steps of refractoriness left, [n] */
+  /* Per-port state: model->n_port_state arrays for each spike port, in
+   * one block, each array port_stride (>= n, a multiple of 8) long
+   * (lyra__port_state). */
+  double *port_state;
+  uint32_t port_stride;
+  int32_t *refr; /* steps of refractoriness left, [n] */
 } lyra__pop;
 
 /* Spikes of one step: population-local indices, ascending. A model that
@@ -47,8 +62,21 @@ typedef struct lyra__spike_out {
 
 struct lyra__model_desc {
   lyra_model_info info;
-  int n_spike_ports;  /* 1: one port for all spikes; 2: ex (0), in (1) */
+  /* 1: one port for all spikes; 2: ex (0), in (1); 0: a multisynapse
+   * model, whose receptor ports 1..n (spike ports 0..n-1) are as many as
+   * its list parameters (lyra_param_info.is_list) have elements. */
+  int n_spike_ports;
   int n_hidden_state; /* state arrays after the visible ones */
+  /* Multisynapse models: per-neuron state arrays for each port
+   * (lyra__port_state(p, port, j), j < n_port_state). The first
+   * n_port_visible are visible: "<port_state[j].name>_<k>" names variable
+   * j of port k (1-based) for recorders and lyra_network_get_state; each
+   * starts at port_state[j].default_value. n_port_vars: per-port
+   * constants that prepare computes into lyra__port_vars(p, port). */
+  int n_port_state;
+  int n_port_visible;
+  const lyra_param_info *port_state; /* [n_port_state] */
+  int n_port_vars;
   /* Conductance-based: a weight is a conductance whose sign only picks
    * the port; the excitatory port receives |w|, the inhibitory -|w| (the
    * model adds -input, as NEST does), so that an explicit receptor with a
@@ -57,6 +85,13 @@ struct lyra__model_desc {
   /* 0 if the parameters are admissible; else LYRA_EINVAL and a message
    * naming the parameter and the constraint in err. */
   int (*validate)(const double *params, char *err);
+  /* Multisynapse models (may be NULL): 0 if the list parameters are
+   * admissible, each lists[i] (NULL for scalars) having n values; else
+   * LYRA_EINVAL and a message naming the list, the element and the
+   * constraint in err. Called after validate, with lists of equal
+   * length. */
+  int (*validate_lists)(const double *params, const double *const *lists,
+                        uint32_t n, char *err);
   /* Precomputes p->vars and p->refr_steps from p->params and p->dt. */
   void (*prepare)(lyra__pop *p);
   /* Advances neurons [lo, hi) by one step. in[r] points at port r's
@@ -66,11 +101,26 @@ struct lyra__model_desc {
                  lyra__spike_out *out);
 };
 
+static inline int lyra__is_multisynapse(const lyra__model_desc *d) {
+  return d->n_spike_ports == 0;
+}
+
+/* Port number k (>= 1) of receptor LYRA_RECEPTOR_PORT(k); 0 for AUTO, EX
+ * and IN; negative for values below AUTO. */
+static inline long lyra__receptor_port(lyra_receptor rec) {
+  long r = (int)rec; /* the enum may be unsigned */
+  return r > LYRA_RECEPTOR_IN ? r - LYRA_RECEPTOR_IN : r < 0 ? -1 : 0;
+}
+
 /* The spike port a synapse of weight w with receptor rec feeds: NEST's
  * sign rule for AUTO (negative: inhibitory), the named port otherwise;
- * one-port models take everything on port 0. */
+ * one-port models take everything on port 0; multisynapse models take
+ * receptor port k on spike port k - 1. The receptor has been checked
+ * against the target (lyra__check_receptor). */
 static inline int lyra__spike_port(const lyra__model_desc *d, lyra_receptor rec,
                                    double w) {
+  if (lyra__is_multisynapse(d))
+    return (int)(lyra__receptor_port(rec) - 1);
   if (d->n_spike_ports == 1)
     return 0;
   if (rec == LYRA_RECEPTOR_AUTO)
@@ -87,14 +137,37 @@ static inline double lyra__port_weight(const lyra__model_desc *d, int port,
 }
 
 /* Ports of a population: spike ports then the current port. */
-static inline int lyra__model_ports(const lyra__model_desc *d) {
-  return d->n_spike_ports + 1;
+static inline int lyra__pop_ports(const lyra__pop *p) {
+  return p->n_spike_ports + 1;
 }
-static inline int lyra__current_port(const lyra__model_desc *d) {
-  return d->n_spike_ports;
+static inline int lyra__pop_current_port(const lyra__pop *p) {
+  return p->n_spike_ports;
 }
 static inline int lyra__model_n_state(const lyra__model_desc *d) {
   return (int)d->info.n_state + d->n_hidden_state;
+}
+
+/* Per-port state array j of spike port `port` (0-based), [n]. */
+static inline double *lyra__port_state(const lyra__pop *p, int port, int j) {
+  return p->port_state +
+         ((size_t)port * (size_t)p->model->n_port_state + (size_t)j) *
+             p->port_stride;
+}
+/* The per-port constants of spike port `port` (0-based). */
+static inline double *lyra__port_vars(const lyra__pop *p, int port) {
+  return p->port_vars + (size_t)port * (size_t)p->model->n_port_vars;
+}
+
+/* Spike ports of a described population: the model's, or the length of
+ * the lists of a multisynapse model (unset lists have one element). */
+static inline uint64_t lyra__spec_spike_ports(const lyra__pop_spec *ps) {
+  const lyra__model_desc *d = ps->model;
+  if (!lyra__is_multisynapse(d))
+    return (uint64_t)d->n_spike_ports;
+  for (size_t i = 0; i < d->info.n_params; i++)
+    if (d->info.params[i].is_list)
+      return ps->lists[i] ? (uint64_t)ps->list_len[i] : 1;
+  return 1;
 }
 
 /* Exponentially decaying variables are flushed to zero below 1e-200, so
@@ -138,6 +211,21 @@ const lyra__model_desc *lyra__neuron_model_find(const char *name);
 int lyra__param_index(const lyra_model_info *info, const char *name);
 int lyra__state_index(const lyra_model_info *info, const char *name);
 
+/* Visible state of model d, numbered: info.state[0 .. n_state), then the
+ * visible per-port variables, n_state + port * n_port_visible + j for
+ * variable j of spike port `port` (0-based), named "<name>_<port + 1>".
+ * lyra__state_ref gives the number of a name, or -1; it does not know the
+ * population's port count: check lyra__state_ref_port against it. */
+int lyra__state_ref(const lyra__model_desc *d, const char *name);
+/* Spike port (0-based) of a per-port variable; -1 for the others. */
+long lyra__state_ref_port(const lyra__model_desc *d, int ref);
+/* Name (into buf) and unit of visible state variable ref. */
+const char *lyra__state_ref_name(const lyra__model_desc *d, int ref, char *buf,
+                                 size_t cap);
+const char *lyra__state_ref_unit(const lyra__model_desc *d, int ref);
+/* The values of visible state variable ref of pop, [n]. */
+double *lyra__state_ref_array(const lyra__pop *p, int ref);
+
 /* Device catalogue entries (models/devices.c). */
 extern const lyra_model_info lyra__poisson_generator_info;
 extern const lyra_model_info lyra__dc_generator_info;
@@ -168,6 +256,7 @@ extern const lyra__model_desc lyra__aeif_psc_exp;
 extern const lyra__model_desc lyra__iaf_cond_alpha;
 extern const lyra__model_desc lyra__hh_psc_alpha;
 extern const lyra__model_desc lyra__hh_cond_exp_traub;
+extern const lyra__model_desc lyra__iaf_psc_exp_multisynapse;
 
 /* Exact-integration propagators shared by the current-based models
  * (models/propagators.c). See the file for the derivation. */
@@ -181,6 +270,11 @@ int lyra__require_nonnegative(const lyra_model_info *info, const double *params,
                               int index, char *err);
 int lyra__require_less(const lyra_model_info *info, const double *params, int a,
                        int b, char *err);
+/* Every element of list parameter `index` (n values) > 0; the message
+ * names the element and its receptor port. */
+int lyra__require_positive_list(const lyra_model_info *info,
+                                const double *const *lists, uint32_t n,
+                                int index, char *err);
 /* Steps in a refractory period of t_ref ms at step dt (rounded). */
 int32_t lyra__refractory_steps(double t_ref, double dt);
 

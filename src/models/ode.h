@@ -132,14 +132,15 @@ static inline lyra__ode_common lyra__ode_common_of(const lyra__pop *p,
 #define LYRA__ODE_PARAMS(tol, tol_doc)                                         \
   {"gsl_error_tol", "", tol, tol_doc}, {                                       \
     "integrator", "", 0.0,                                                     \
-        "0 (rkf45): adaptive RKF45 as NEST; 1 (rk4): one RK4 step per dt"      \
+        "rkf45: adaptive RKF45 as NEST; rk4: one RK4 step per dt", 0,          \
+        "rkf45|rk4"                                                            \
   }
 #define LYRA__ODE_ABS_TOL_DOC "absolute error tolerance of rkf45 (NEST: 1e-3)"
 #define LYRA__ODE_INTEGRATION_DOC                                              \
-  "integrator 0 (rkf45, default): adaptive Runge-Kutta-Fehlberg 4(5) "         \
+  "integrator rkf45 (default): adaptive Runge-Kutta-Fehlberg 4(5) "            \
   "sub-steps over each dt with GSL's error control (absolute tolerance "       \
   "gsl_error_tol on each variable), the sub-step size carried between "        \
-  "steps, as NEST; 1 (rk4): one classical RK4 step per dt"
+  "steps, as NEST; rk4: one classical RK4 step per dt"
 
 /* Checks gsl_error_tol > 0 and integrator 0 or 1 (parameters itol and
  * itol + 1). */

@@ -8,10 +8,12 @@
 #include <string.h>
 
 static const lyra__model_desc *const neuron_models[] = {
-    &lyra__iaf_psc_delta,   &lyra__iaf_psc_exp,       &lyra__iaf_psc_alpha,
-    &lyra__iaf_cond_exp,    &lyra__izhikevich,        &lyra__aeif_cond_exp,
-    &lyra__aeif_cond_alpha, &lyra__aeif_psc_exp,      &lyra__iaf_cond_alpha,
-    &lyra__hh_psc_alpha,    &lyra__hh_cond_exp_traub,
+    &lyra__iaf_psc_delta,     &lyra__iaf_psc_exp,
+    &lyra__iaf_psc_alpha,     &lyra__iaf_cond_exp,
+    &lyra__izhikevich,        &lyra__aeif_cond_exp,
+    &lyra__aeif_cond_alpha,   &lyra__aeif_psc_exp,
+    &lyra__iaf_cond_alpha,    &lyra__hh_psc_alpha,
+    &lyra__hh_cond_exp_traub, &lyra__iaf_psc_exp_multisynapse,
 };
 #define N_NEURON (sizeof neuron_models / sizeof neuron_models[0])
 
@@ -109,6 +111,104 @@ int lyra__param_index(const lyra_model_info *info, const char *name) {
 
 int lyra__state_index(const lyra_model_info *info, const char *name) {
   return find_in(info->state, info->n_state, name);
+}
+
+/* "<prefix>_<k>" with k a decimal >= 1 without leading zeros: k, else 0. */
+static long port_suffix(const char *name, const char *prefix) {
+  size_t n = strlen(prefix);
+  if (strncmp(name, prefix, n) != 0 || name[n] != '_' || name[n + 1] < '1' ||
+      name[n + 1] > '9')
+    return 0;
+  long k = 0;
+  for (const char *c = name + n + 1; *c; c++) {
+    if (*c < '0' || *c > '9' || k > (INT32_MAX - 9) / 10)
+      return 0;
+    k = k * 10 + (*c - '0');
+  }
+  return k;
+}
+
+int lyra__state_ref(const lyra__model_desc *d, const char *name) {
+  int k = name ? lyra__state_index(&d->info, name) : -1;
+  if (k >= 0 || !name)
+    return k;
+  for (int j = 0; j < d->n_port_visible; j++) {
+    long port = port_suffix(name, d->port_state[j].name);
+    /* the number must fit an int with the variables before it */
+    if (port > 0 &&
+        port <= (INT32_MAX - (long)d->info.n_state) / d->n_port_visible)
+      return (int)d->info.n_state + (int)(port - 1) * d->n_port_visible + j;
+  }
+  return -1;
+}
+
+long lyra__state_ref_port(const lyra__model_desc *d, int ref) {
+  if (ref < (int)d->info.n_state)
+    return -1;
+  return (ref - (int)d->info.n_state) / d->n_port_visible;
+}
+
+const char *lyra__state_ref_name(const lyra__model_desc *d, int ref, char *buf,
+                                 size_t cap) {
+  long port = lyra__state_ref_port(d, ref);
+  if (port < 0)
+    snprintf(buf, cap, "%s", d->info.state[ref].name);
+  else
+    snprintf(
+        buf, cap, "%s_%ld",
+        d->port_state[(ref - (int)d->info.n_state) % d->n_port_visible].name,
+        port + 1);
+  return buf;
+}
+
+const char *lyra__state_ref_unit(const lyra__model_desc *d, int ref) {
+  if (ref < (int)d->info.n_state)
+    return d->info.state[ref].unit;
+  return d->port_state[(ref - (int)d->info.n_state) % d->n_port_visible].unit;
+}
+
+double *lyra__state_ref_array(const lyra__pop *p, int ref) {
+  const lyra__model_desc *d = p->model;
+  long port = lyra__state_ref_port(d, ref);
+  if (port < 0)
+    return p->state[ref];
+  return lyra__port_state(p, (int)port,
+                          (ref - (int)d->info.n_state) % d->n_port_visible);
+}
+
+int lyra__choice_count(const char *choices) {
+  int n = choices ? 1 : 0;
+  for (const char *c = choices; c && *c; c++)
+    n += *c == '|';
+  return n;
+}
+
+const char *lyra__choice_word(const char *choices, int i, char *buf,
+                              size_t cap) {
+  const char *c = choices;
+  for (; i > 0 && c; i--)
+    c = strchr(c, '|') ? strchr(c, '|') + 1 : NULL;
+  size_t len = c ? strcspn(c, "|") : 0;
+  len = len < cap ? len : cap - 1;
+  if (c)
+    memcpy(buf, c, len);
+  buf[len] = '\0';
+  return buf;
+}
+
+int lyra__require_positive_list(const lyra_model_info *info,
+                                const double *const *lists, uint32_t n,
+                                int index, char *err) {
+  for (uint32_t k = 0; k < n; k++) {
+    double x = lists[index][k];
+    if (!(x > 0 && isfinite(x)))
+      return lyra__errf(err, LYRA_EINVAL,
+                        "%s: every element of %s must be > 0 %s, got %g as "
+                        "element %u (receptor port %u)",
+                        info->name, info->params[index].name,
+                        info->params[index].unit, x, k + 1, k + 1);
+  }
+  return 0;
 }
 
 int lyra__require_positive(const lyra_model_info *info, const double *params,

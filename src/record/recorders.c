@@ -78,7 +78,11 @@ static int open_spike_rec(lyra_network *net, lyra__recorder *r, char *err) {
 
 static int open_state_rec(lyra_network *net, lyra__recorder *r, char *err) {
   const lyra__pop *p = &net->pops[r->spec.pop];
-  const lyra_param_info *var = &p->model->info.state[r->spec.var];
+  char var_name[LYRA__NAME_MAX + 16];
+  const lyra_param_info var_info = {
+      lyra__state_ref_name(p->model, r->spec.var, var_name, sizeof var_name),
+      lyra__state_ref_unit(p->model, r->spec.var), 0.0, ""};
+  const lyra_param_info *var = &var_info;
   const char *name = net->pop_names[r->spec.pop];
   char fname[LYRA__NAME_MAX + 64], desc[768];
   size_t cap = 512 + r->spec.n_neurons * 12;
@@ -226,7 +230,8 @@ void lyra__sample_state(lyra_network *net, int tid, int64_t s, int si,
       continue;
     const uint32_t lo = net->threads[tid].lo[r->spec.pop];
     const uint32_t hi = net->threads[tid].hi[r->spec.pop];
-    const double *x = net->pops[r->spec.pop].state[r->spec.var];
+    const double *x =
+        lyra__state_ref_array(&net->pops[r->spec.pop], r->spec.var);
     double *out = r->samples[par] + (size_t)si * r->spec.n_neurons;
     for (size_t k = 0; k < r->spec.n_neurons; k++) {
       uint32_t j = r->spec.neurons[k];

@@ -60,10 +60,13 @@ int lyra_model_estimate(lyra_model *m, lyra_estimate *out) {
   for (int i = 0; i < m->n_pops; i++) {
     const lyra__model_desc *d = m->pops[i].model;
     double n = m->pops[i].size;
+    double ports = (double)lyra__spec_spike_ports(&m->pops[i]);
     neurons += n;
-    chans += n * lyra__model_ports(d);
-    /* state arrays, refractory counter, statistics (4+8+8+8) */
-    state += n * (8.0 * lyra__model_n_state(d) + 4 + 28);
+    chans += n * (ports + 1);
+    /* state arrays, per-port state, refractory counter, statistics
+     * (4+8+8+8) */
+    state +=
+        n * (8.0 * (lyra__model_n_state(d) + ports * d->n_port_state) + 4 + 28);
   }
   double wide = 0; /* extra bytes of projections kept on their own */
   for (int i = 0; i < m->n_projs; i++) {

@@ -19,6 +19,9 @@ int lyra__model_error(lyra_model *m, int code, const char *fmt, ...) {
 }
 
 static void free_contents(lyra_model *m) {
+  for (int i = 0; i < m->n_pops; i++)
+    for (int k = 0; k < LYRA__MAX_PARAMS; k++)
+      free(m->pops[i].lists[k]);
   for (int i = 0; i < m->n_devs; i++) {
     free(m->devs[i].spike_times);
     free(m->devs[i].targets);
@@ -226,16 +229,45 @@ int lyra_model_add_population(lyra_model *m, const char *name,
   return 0;
 }
 
+/* A parameter with choices takes the index of one of its words. */
+static int check_choice(lyra_model *m, const lyra_model_info *info, int k,
+                        double value) {
+  const char *choices = info->params[k].choices;
+  int n = lyra__choice_count(choices);
+  if (!choices || (value >= 0 && value < n && value == floor(value)))
+    return 0;
+  char list[512] = "", word[64], item[96];
+  for (int i = 0; i < n; i++) {
+    snprintf(item, sizeof item, "%s%d (%s)", i ? ", " : "", i,
+             lyra__choice_word(choices, i, word, sizeof word));
+    if (strlen(list) + strlen(item) < sizeof list)
+      strcat(list, item);
+  }
+  return lyra__model_error(m, LYRA_EINVAL,
+                           "%s: %s takes the index of one of its choices, "
+                           "%s; got %g",
+                           info->name, info->params[k].name, list, value);
+}
+
 int lyra__set_catalogue_param(lyra_model *m, const lyra_model_info *info,
                               double *params, const char *param, double value) {
   int k = param ? lyra__param_index(info, param) : -1;
+  int rc;
   if (k < 0)
     return lyra__model_error(m, LYRA_ENOTFOUND,
                              "%s has no parameter '%s' (see 'lyra models %s')",
                              info->name, param ? param : "(null)", info->name);
+  if (info->params[k].is_list)
+    return lyra__model_error(m, LYRA_EINVAL,
+                             "%s: %s is a list parameter (one value per "
+                             "receptor port): set it with "
+                             "lyra_model_set_param_list",
+                             info->name, param);
   if (isnan(value))
     return lyra__model_error(m, LYRA_EINVAL, "%s: %s is NaN", info->name,
                              param);
+  if ((rc = check_choice(m, info, k, value)))
+    return rc;
   params[k] = value;
   return 0;
 }
@@ -247,6 +279,102 @@ int lyra_model_set_param(lyra_model *m, int pop, const char *param,
     return rc;
   return lyra__set_catalogue_param(m, &m->pops[pop].model->info,
                                    m->pops[pop].params, param, value);
+}
+
+int lyra_model_set_param_list(lyra_model *m, int pop, const char *param,
+                              const double *values, size_t n) {
+  int rc = lyra__check_pop(m, pop);
+  if (rc)
+    return rc;
+  lyra__pop_spec *p = &m->pops[pop];
+  const lyra_model_info *info = &p->model->info;
+  int k = param ? lyra__param_index(info, param) : -1;
+  if (k < 0)
+    return lyra__model_error(m, LYRA_ENOTFOUND,
+                             "%s has no parameter '%s' (see 'lyra models %s')",
+                             info->name, param ? param : "(null)", info->name);
+  if (!info->params[k].is_list)
+    return lyra__model_error(m, LYRA_EINVAL,
+                             "%s: %s is a single value, not a list: set it "
+                             "with lyra_model_set_param",
+                             info->name, param);
+  if (n == 0 || !values)
+    return lyra__model_error(m, LYRA_EINVAL,
+                             "%s: %s needs at least one value (one per "
+                             "receptor port)",
+                             info->name, param);
+  /* Port k is the receptor value LYRA_RECEPTOR_IN + k: an int. */
+  if (n > (size_t)INT32_MAX - LYRA_RECEPTOR_IN - 1)
+    return lyra__model_error(m, LYRA_EINVAL, "%s: %s has too many values (%zu)",
+                             info->name, param, n);
+  for (size_t i = 0; i < n; i++)
+    if (isnan(values[i]))
+      return lyra__model_error(m, LYRA_EINVAL, "%s: element %zu of %s is NaN",
+                               info->name, i + 1, param);
+  double *copy = lyra__malloc(lyra__mul_size(n, sizeof *copy));
+  if (!copy)
+    return lyra__model_error(m, LYRA_ENOMEM, "out of memory");
+  memcpy(copy, values, n * sizeof *copy);
+  free(p->lists[k]);
+  p->lists[k] = copy;
+  p->list_len[k] = n;
+  p->params[k] = values[0];
+  return 0;
+}
+
+static const char *receptor_name(lyra_receptor rec) {
+  return rec == LYRA_RECEPTOR_EX   ? "excitatory"
+         : rec == LYRA_RECEPTOR_IN ? "inhibitory"
+                                   : "auto";
+}
+
+int lyra__check_receptor(lyra_model *m, const char *what, int pop,
+                         lyra_receptor rec) {
+  const lyra__pop_spec *p = &m->pops[pop];
+  const char *model = p->model->info.name;
+  long k = lyra__receptor_port(rec);
+  if (k < 0)
+    return lyra__model_error(m, LYRA_EINVAL, "%s: unknown receptor %d", what,
+                             (int)rec);
+  if (lyra__is_multisynapse(p->model)) {
+    unsigned long long n = lyra__spec_spike_ports(p);
+    if (k == 0)
+      return lyra__model_error(
+          m, LYRA_EINVAL,
+          "%s: receptor %s onto population '%s', but %s has numbered "
+          "receptor ports: give one of 1..%llu (receptor: k)",
+          what, receptor_name(rec), p->name, model, n);
+    if ((unsigned long long)k > n)
+      return lyra__model_error(m, LYRA_EINVAL,
+                               "%s: receptor %ld onto population '%s' is out "
+                               "of range: %s has receptor ports 1..%llu",
+                               what, k, p->name, model, n);
+    return 0;
+  }
+  if (k > 0)
+    return lyra__model_error(
+        m, LYRA_EINVAL,
+        "%s: receptor %ld onto population '%s', but %s has no numbered "
+        "receptor ports: use auto, excitatory or inhibitory",
+        what, k, p->name, model);
+  return 0;
+}
+
+const char *lyra__port_state_names(const lyra_model *m, int pop, char *buf,
+                                   size_t cap) {
+  const lyra__model_desc *d = m->pops[pop].model;
+  unsigned long long n = lyra__spec_spike_ports(&m->pops[pop]);
+  size_t at = 0;
+  buf[0] = '\0';
+  for (int j = 0; j < d->n_port_visible && at < cap; j++) {
+    const char *v = d->port_state[j].name;
+    int w = n == 1 ? snprintf(buf + at, cap - at, ", %s_1", v)
+                   : snprintf(buf + at, cap - at, ", %s_1 .. %s_%llu", v, v, n);
+    at += w > 0 ? (size_t)w : 0;
+  }
+  if (d->n_port_visible && at < cap)
+    snprintf(buf + at, cap - at, " (per receptor port)");
+  return buf;
 }
 
 static int check_dist(lyra_model *m, const lyra_dist *d, const char *what) {
@@ -449,11 +577,12 @@ int lyra_model_add_projection(lyra_model *m, const lyra_projection_spec *s,
       (rc = check_dist(m, &s->weight, "weight")) ||
       (rc = check_delay(m, &s->delay)))
     return rc;
-  if (s->receptor < LYRA_RECEPTOR_AUTO || s->receptor > LYRA_RECEPTOR_IN)
-    return lyra__model_error(m, LYRA_EINVAL, "unknown receptor %d",
-                             (int)s->receptor);
   if (lyra__add_projection_ext(m, s))
     return lyra__model_error(m, LYRA_ENOMEM, "out of memory");
+  char what[LYRA__NAME_MAX + 16];
+  snprintf(what, sizeof what, "projection '%s'", m->pext[m->n_projs].name);
+  if ((rc = lyra__check_receptor(m, what, s->target, s->receptor)))
+    return rc; /* the extension is unused until n_projs counts it */
   m->projs[m->n_projs] = *s;
   if (index_out)
     *index_out = m->n_projs;
@@ -537,6 +666,8 @@ int lyra_model_set_device_param(lyra_model *m, int dev, const char *param,
     return lyra__model_error(m, LYRA_EINVAL, "%s: %s must be finite%s",
                              info->name, param,
                              param[0] == 's' ? " and >= 0" : "");
+  if ((rc = check_choice(m, info, k, value)))
+    return rc;
   m->devs[dev].params[k] = value;
   return 0;
 }
@@ -572,6 +703,18 @@ int lyra_model_set_device_spike_times(lyra_model *m, int dev, const double *t,
   return 0;
 }
 
+/* The receptor of a device that sends spikes (a current has one input,
+ * whatever the receptor). */
+int lyra__check_device_receptor(lyra_model *m, int dev, int pop,
+                                lyra_receptor rec) {
+  const lyra__device_spec *d = &m->devs[dev];
+  if (d->kind != LYRA__DEV_POISSON && d->kind != LYRA__DEV_SPIKEGEN)
+    return 0;
+  char what[96];
+  snprintf(what, sizeof what, "device %d (%s)", dev, d->info->name);
+  return lyra__check_receptor(m, what, pop, rec);
+}
+
 int lyra_model_connect_device(lyra_model *m, int dev, int pop, double weight,
                               double delay_ms, lyra_receptor receptor) {
   int rc;
@@ -580,7 +723,8 @@ int lyra_model_connect_device(lyra_model *m, int dev, int pop, double weight,
   lyra_dist delay = lyra_dist_constant(delay_ms);
   if (!isfinite(weight))
     return lyra__model_error(m, LYRA_EINVAL, "weight must be finite");
-  if ((rc = check_delay(m, &delay)))
+  if ((rc = check_delay(m, &delay)) ||
+      (rc = lyra__check_device_receptor(m, dev, pop, receptor)))
     return rc;
   lyra__device_spec *d = &m->devs[dev];
   lyra__device_target *t =
@@ -660,6 +804,22 @@ int lyra_model_record_spikes(lyra_model *m, int pop, unsigned formats) {
   return 0;
 }
 
+/* A per-port state variable must name a port the population has. */
+static int check_port_var(lyra_model *m, int pop, int ref) {
+  const lyra__pop_spec *p = &m->pops[pop];
+  long port = lyra__state_ref_port(p->model, ref);
+  unsigned long long n = lyra__spec_spike_ports(p);
+  char name[LYRA__NAME_MAX + 16];
+  if (port < 0 || (unsigned long long)port < n)
+    return 0;
+  return lyra__model_error(
+      m, LYRA_EINVAL,
+      "state variable %s of population '%s': %s has "
+      "receptor ports 1..%llu",
+      lyra__state_ref_name(p->model, ref, name, sizeof name), p->name,
+      p->model->info.name, n);
+}
+
 int lyra_model_record_state(lyra_model *m, int pop, const char *var,
                             const uint32_t *neurons, size_t n, double interval,
                             unsigned formats) {
@@ -667,11 +827,18 @@ int lyra_model_record_state(lyra_model *m, int pop, const char *var,
   if ((rc = lyra__check_pop(m, pop)) ||
       (rc = lyra__check_formats(m, formats, LYRA__FILE_FORMATS)))
     return rc;
-  const lyra_model_info *info = &m->pops[pop].model->info;
-  int k = var ? lyra__state_index(info, var) : -1;
+  const lyra__model_desc *d = m->pops[pop].model;
+  int k = var ? lyra__state_ref(d, var) : -1;
+  char names[256];
   if (k < 0)
-    return lyra__model_error(m, LYRA_ENOTFOUND, "%s has no state variable '%s'",
-                             info->name, var ? var : "(null)");
+    return lyra__model_error(
+        m, LYRA_ENOTFOUND,
+        "%s has no state variable '%s' (see 'lyra "
+        "models %s'%s)",
+        d->info.name, var ? var : "(null)", d->info.name,
+        lyra__port_state_names(m, pop, names, sizeof names));
+  if ((rc = check_port_var(m, pop, k)))
+    return rc;
   for (int i = 0; i < m->n_recs; i++)
     if (m->recs[i].is_state && m->recs[i].pop == pop && m->recs[i].var == k)
       return lyra__model_error(m, LYRA_EINVAL,
@@ -711,6 +878,61 @@ int lyra_model_record_state(lyra_model *m, int pop, const char *var,
 
 /* ---- whole-model checks ------------------------------------------------ */
 
+/* The lists of a multisynapse population: all of one length (unset ones
+ * have one element), each element admissible. */
+static int check_lists(lyra_model *m, const lyra__pop_spec *p, char *err) {
+  const lyra__model_desc *d = p->model;
+  const lyra_param_info *info = d->info.params;
+  const double *lists[LYRA__MAX_PARAMS] = {NULL};
+  int first = -1;
+  size_t n = 0;
+  for (int i = 0; i < (int)d->info.n_params; i++) {
+    if (!info[i].is_list)
+      continue;
+    size_t len = p->lists[i] ? p->list_len[i] : 1;
+    lists[i] = p->lists[i] ? p->lists[i] : &p->params[i];
+    if (first < 0) {
+      first = i;
+      n = len;
+    } else if (len != n) {
+      return lyra__model_error(m, LYRA_EINVAL,
+                               "population '%s': %s: the lists %s and %s "
+                               "must have the same length, one value per "
+                               "receptor port: %s has %zu, %s %zu",
+                               p->name, d->info.name, info[first].name,
+                               info[i].name, info[first].name, n, info[i].name,
+                               len);
+    }
+  }
+  if (first < 0 || !d->validate_lists)
+    return 0;
+  int rc = d->validate_lists(p->params, lists, (uint32_t)n, err);
+  return rc ? lyra__model_error(m, rc, "population '%s': %s", p->name, err) : 0;
+}
+
+/* Receptors, state variables per port: what depends on the port count of
+ * a population, which may have changed since they were added. */
+static int check_ports(lyra_model *m) {
+  char what[LYRA__NAME_MAX + 16];
+  int rc;
+  for (int i = 0; i < m->n_projs; i++) {
+    snprintf(what, sizeof what, "projection '%s'", m->pext[i].name);
+    if ((rc = lyra__check_receptor(m, what, m->projs[i].target,
+                                   m->projs[i].receptor)))
+      return rc;
+  }
+  for (int i = 0; i < m->n_devs; i++)
+    for (size_t k = 0; k < m->devs[i].n_targets; k++)
+      if ((rc = lyra__check_device_receptor(m, i, m->devs[i].targets[k].pop,
+                                            m->devs[i].targets[k].receptor)))
+        return rc;
+  for (int i = 0; i < m->n_recs; i++)
+    if (m->recs[i].is_state &&
+        (rc = check_port_var(m, m->recs[i].pop, m->recs[i].var)))
+      return rc;
+  return 0;
+}
+
 int lyra_model_validate(lyra_model *m) {
   char err[LYRA__ERR_MAX];
   for (int i = 0; i < m->n_pops; i++) {
@@ -718,6 +940,8 @@ int lyra_model_validate(lyra_model *m) {
     int rc = p->model->validate(p->params, err);
     if (rc)
       return lyra__model_error(m, rc, "population '%s': %s", p->name, err);
+    if ((rc = check_lists(m, p, err)))
+      return rc;
   }
   for (int i = 0; i < m->n_projs; i++) {
     int rc = check_delay(m, &m->projs[i].delay);
@@ -737,5 +961,5 @@ int lyra_model_validate(lyra_model *m) {
         return rc;
     }
   }
-  return 0;
+  return check_ports(m);
 }

@@ -12,6 +12,32 @@
 
 static const char *const receptors[] = {"auto", "excitatory", "inhibitory"};
 
+/* A receptor: auto, excitatory, inhibitory, or a port number k >= 1 (of
+ * a multisynapse model). */
+static int receptor(lyra__yctx *c, const yaml_node_t *v, lyra_receptor *out) {
+  char buf[64];
+  const char *s =
+      v->type == YAML_SCALAR_NODE ? (const char *)v->data.scalar.value : "";
+  if ((s[0] >= '0' && s[0] <= '9') || s[0] == '-' || s[0] == '+') {
+    uint64_t k = 0;
+    if (lyra__yaml_uint(c, v, 1, (uint64_t)INT32_MAX - LYRA_RECEPTOR_IN,
+                        "a receptor port (an integer from 1)", &k))
+      return c->code;
+    *out = LYRA_RECEPTOR_PORT((int)k);
+    return 0;
+  }
+  for (int i = 0; i < 3; i++)
+    if (v->type == YAML_SCALAR_NODE && !strcmp(s, receptors[i])) {
+      *out = (lyra_receptor)i;
+      return 0;
+    }
+  return lyra__yaml_fail(c, v, LYRA_EPARSE,
+                         "expected a receptor (auto, excitatory, inhibitory, "
+                         "or a receptor port 1, 2, ... of a multisynapse "
+                         "model), found %s",
+                         lyra__yaml_describe(v, buf, sizeof buf));
+}
+
 /* ---- projections ---------------------------------------------------- */
 
 typedef struct rule_def {
@@ -82,7 +108,6 @@ static int synapse_spec(lyra__yctx *c, const yaml_node_t *n, const char *wunit,
   static const char *const keys[] = {"weight", "delay",   "receptor", "model",
                                      "params", "scaling", NULL};
   yaml_node_t *v;
-  int w = 0;
   if (!n || lyra__yaml_is_null(n))
     return 0;
   if (lyra__yaml_check_map(c, n, "'synapse'", keys))
@@ -93,11 +118,9 @@ static int synapse_spec(lyra__yctx *c, const yaml_node_t *n, const char *wunit,
   if ((v = lyra__yaml_get(c, n, "delay", NULL)) &&
       lyra__yaml_dist(c, v, "ms", &s->delay))
     return c->code;
-  if ((v = lyra__yaml_get(c, n, "receptor", NULL))) {
-    if (lyra__yaml_word(c, v, "a receptor", receptors, 3, &w))
-      return c->code;
-    s->receptor = (lyra_receptor)w;
-  }
+  if ((v = lyra__yaml_get(c, n, "receptor", NULL)) &&
+      receptor(c, v, &s->receptor))
+    return c->code;
   return 0;
 }
 
@@ -150,6 +173,25 @@ static int projection_extras(lyra__yctx *c, const yaml_node_t *item,
   return 0;
 }
 
+/* The receptor must be one the target has; said at the receptor (or,
+ * when none is given, at the synapse or the projection). */
+static int projection_receptor(lyra__yctx *c, const yaml_node_t *item,
+                               const yaml_node_t *sn,
+                               const lyra_projection_spec *s) {
+  char what[2 * LYRA__NAME_MAX + 32];
+  yaml_node_t *v = sn && sn->type == YAML_MAPPING_NODE
+                       ? lyra__yaml_get(c, sn, "receptor", NULL)
+                       : NULL;
+  snprintf(what, sizeof what, "projection from '%s' to '%s'",
+           lyra_model_population_name(c->m, s->source),
+           lyra_model_population_name(c->m, s->target));
+  int rc = lyra__check_receptor(c->m, what, s->target, s->receptor);
+  if (rc)
+    return lyra__yaml_api_fail(
+        c, v ? v : (sn && !lyra__yaml_is_null(sn) ? sn : item), rc);
+  return 0;
+}
+
 static int projection(lyra__yctx *c, const yaml_node_t *item) {
   static const char *const keys[] = {"source",  "target", "connect",
                                      "synapse", "name",   NULL};
@@ -177,7 +219,10 @@ static int projection(lyra__yctx *c, const yaml_node_t *item) {
       if (synapse_spec(c, sn, ti->weight_unit, &s))
         return c->code;
       int proj = 0;
-      int rc = lyra_model_add_projection(c->m, &s, &proj);
+      int rc = projection_receptor(c, item, sn, &s);
+      if (rc)
+        return rc;
+      rc = lyra_model_add_projection(c->m, &s, &proj);
       if (rc)
         return lyra__yaml_api_fail(c, item, rc);
       if (projection_extras(c, item, sn, proj, ti->weight_unit))
@@ -255,7 +300,8 @@ static int device_target(lyra__yctx *c, const yaml_node_t *item,
   static const char *const keys[] = {"weight", "delay", "receptor", NULL};
   bool dc = !info->weight_unit[0];
   double w = 1.0, delay = lyra_model_dt(c->m);
-  int pop, r = LYRA_RECEPTOR_AUTO;
+  int pop;
+  lyra_receptor r = LYRA_RECEPTOR_AUTO;
   yaml_node_t *v;
   char what[96];
   snprintf(what, sizeof what, "the synapse of a %s", info->name);
@@ -270,10 +316,15 @@ static int device_target(lyra__yctx *c, const yaml_node_t *item,
       (syn && (v = lyra__yaml_get(c, syn, "delay", NULL)) &&
        lyra__yaml_quantity(c, v, "ms", &delay)) ||
       (syn && (v = lyra__yaml_get(c, syn, "receptor", NULL)) &&
-       lyra__yaml_word(c, v, "a receptor", receptors, 3, &r)))
+       receptor(c, v, &r)))
     return c->code;
-  int rc =
-      lyra_model_connect_device(c->m, dev, pop, w, delay, (lyra_receptor)r);
+  /* a receptor the target does not have is said at the receptor */
+  int rc = lyra__check_device_receptor(c->m, dev, pop, r);
+  if (rc) {
+    v = syn ? lyra__yaml_get(c, syn, "receptor", NULL) : NULL;
+    return lyra__yaml_api_fail(c, v ? v : syn ? syn : tn, rc);
+  }
+  rc = lyra_model_connect_device(c->m, dev, pop, w, delay, r);
   return rc ? lyra__yaml_api_fail(c, tn, rc) : 0;
 }
 

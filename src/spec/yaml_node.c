@@ -427,6 +427,58 @@ static int info_index(const lyra_param_info *list, size_t n, const char *name) {
   return -1;
 }
 
+/* A list parameter: a sequence of quantities, one per receptor port (a
+ * single quantity is a list of one). */
+static int list_param(lyra__yctx *c, const yaml_node_t *v,
+                      const lyra_model_info *info, int i, const char *unit,
+                      int pop) {
+  const char *name = info->params[i].name;
+  size_t n = lyra__yaml_list_len(v);
+  char buf[64];
+  if (v->type == YAML_MAPPING_NODE || lyra__yaml_is_null(v) || n == 0)
+    return lyra__yaml_fail(c, v, LYRA_EPARSE,
+                           "expected a list of values for %s of %s (one per "
+                           "receptor port, each %s), found %s",
+                           name, info->name, lyra__unit_describe(unit),
+                           n == 0 ? "an empty list"
+                                  : lyra__yaml_describe(v, buf, sizeof buf));
+  double *x = lyra__malloc(lyra__mul_size(n, sizeof *x));
+  if (!x)
+    return lyra__yaml_fail(c, v, LYRA_ENOMEM, "out of memory");
+  for (size_t k = 0; k < n && !c->code; k++)
+    lyra__yaml_quantity(c, lyra__yaml_list_at(c, v, k), unit, &x[k]);
+  if (!c->code) {
+    int rc = lyra_model_set_param_list(c->m, pop, name, x, n);
+    if (rc)
+      lyra__yaml_api_fail(c, v, rc);
+  }
+  free(x);
+  return c->code;
+}
+
+/* A parameter with choices: one of its words, stored as the word's
+ * index. */
+static int choice_param(lyra__yctx *c, const yaml_node_t *v,
+                        const lyra_param_info *pi, double *out) {
+  char list[256] = "", word[64], buf[64];
+  int n = lyra__choice_count(pi->choices);
+  bool scalar =
+      v->type == YAML_SCALAR_NODE &&
+      strlen((const char *)v->data.scalar.value) == v->data.scalar.length;
+  for (int i = 0; scalar && i < n; i++)
+    if (!strcmp((const char *)v->data.scalar.value,
+                lyra__choice_word(pi->choices, i, word, sizeof word))) {
+      *out = i;
+      return 0;
+    }
+  for (int i = 0; i < n; i++)
+    lyra__yaml_append(list, sizeof list,
+                      lyra__choice_word(pi->choices, i, word, sizeof word));
+  return lyra__yaml_fail(
+      c, v, LYRA_EPARSE, "expected a value of %s (one of: %s), found %s",
+      pi->name, list, lyra__yaml_describe(v, buf, sizeof buf));
+}
+
 int lyra__yaml_params(lyra__yctx *c, const yaml_node_t *n,
                       const lyra_model_info *info, const char *what,
                       const char *wunit, lyra__yaml_param_setter set,
@@ -454,10 +506,28 @@ int lyra__yaml_params(lyra__yctx *c, const yaml_node_t *n,
               ? " (a state variable: set it under 'initial')"
               : "");
     }
-    const char *unit = info->params[i].unit;
+    const lyra_param_info *pi = &info->params[i];
+    const char *unit = strcmp(pi->unit, LYRA__UNIT_WEIGHT) ? pi->unit : wunit;
     double x;
-    if (lyra__yaml_quantity(c, v,
-                            strcmp(unit, LYRA__UNIT_WEIGHT) ? unit : wunit, &x))
+    if (pi->is_list) {
+      /* only neuron models have lists, and index is then a population */
+      if (set != lyra_model_set_param)
+        return lyra__yaml_fail(c, k, LYRA_ENOTSUP,
+                               "list parameter %s of %s is not supported "
+                               "here",
+                               name, info->name);
+      if (list_param(c, v, info, i, unit, index))
+        return c->code;
+      continue;
+    }
+    if (v->type == YAML_SEQUENCE_NODE)
+      return lyra__yaml_fail(c, v, LYRA_EPARSE,
+                             "expected %s for %s, found a list (%s of %s is "
+                             "a single value, not a list)",
+                             pi->choices ? "a word" : lyra__unit_describe(unit),
+                             name, name, info->name);
+    if (pi->choices ? choice_param(c, v, pi, &x)
+                    : lyra__yaml_quantity(c, v, unit, &x))
       return c->code;
     int rc = set(c->m, index, name, x);
     if (rc)

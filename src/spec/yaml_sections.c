@@ -331,11 +331,14 @@ static int state_vars(lyra__yctx *c, const yaml_node_t *vn, int pop,
     const char *var;
     if (lyra__yaml_text(c, x, "a state variable name", &var))
       return c->code;
-    if (find_info(info->state, info->n_state, var) < 0)
-      return unknown_name(c, x, "state variable", info, info->state,
-                          info->n_state, "");
     int rc =
         lyra_model_record_state(c->m, pop, var, neurons, count, interval, f);
+    if (rc == LYRA_ENOTFOUND) { /* per-port variables are not in info */
+      char ports[256];
+      return unknown_name(
+          c, x, "state variable", info, info->state, info->n_state,
+          lyra__port_state_names(c->m, pop, ports, sizeof ports));
+    }
     if (rc)
       return lyra__yaml_api_fail(c, x, rc);
   }

@@ -25,12 +25,18 @@ contains err "nope.yaml" "missing file is named"
 
 expect 0 "models" -- "$LYRA" models
 for m in iaf_psc_delta iaf_psc_exp iaf_psc_alpha iaf_cond_exp \
-         poisson_generator spike_generator dc_generator; do
+         iaf_psc_exp_multisynapse poisson_generator spike_generator \
+         dc_generator; do
   contains out "$m" "models lists $m"
 done
 expect 0 "models iaf_psc_exp" -- "$LYRA" models iaf_psc_exp
 contains out "tau_syn_ex" "models iaf_psc_exp shows parameters"
 contains out "pA" "models iaf_psc_exp shows units"
+contains out "receptors: excitatory" "models iaf_psc_exp shows its receptors"
+expect 0 "models iaf_psc_exp_multisynapse" -- \
+  "$LYRA" models iaf_psc_exp_multisynapse
+contains out "ms, list" "models shows a list parameter"
+contains out "receptors: 1..n" "models shows numbered receptor ports"
 expect 2 "models unknown" -- "$LYRA" models nosuchmodel
 
 for ex in examples/*.yaml; do

@@ -197,7 +197,7 @@ static syn *csr_list(const lyra_network *net) {
         for (int p = 0; p < net->n_pops; p++) {
           const lyra__pop *tp = &net->pops[p];
           uint64_t lo = tp->chan_base;
-          uint64_t hi = lo + (uint64_t)tp->n * lyra__model_ports(tp->model);
+          uint64_t hi = lo + (uint64_t)tp->n * lyra__pop_ports(tp);
           if (c->chan[i] >= lo && c->chan[i] < hi) {
             uint32_t off = c->chan[i] - tp->chan_base;
             y->tpop = p;
@@ -206,7 +206,7 @@ static syn *csr_list(const lyra_network *net) {
           }
         }
         /* a synapse never feeds the current port */
-        if (y->tpop < 0 || y->port >= net->pops[y->tpop].model->n_spike_ports)
+        if (y->tpop < 0 || y->port >= net->pops[y->tpop].n_spike_ports)
           bad_chans++;
       }
     }

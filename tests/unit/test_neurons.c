@@ -1567,7 +1567,10 @@ TEST(neuron_nonlinear_invalid_parameters_refused) {
     check_refused(name, "V_peak", -60.0, "must be below V_peak");
     check_refused(name, "V_reset", 0.0, "V_reset (0 mV) must be below V_peak");
     check_refused(name, "gsl_error_tol", 0.0, "gsl_error_tol must be > 0");
-    check_refused(name, "integrator", 2.0, "integrator must be 0");
+    lyra_model *m = single(name); /* a choice: refused when set */
+    CHECK(lyra_model_set_param(m, 0, "integrator", 2.0) == LYRA_EINVAL);
+    CHECK_STR_CONTAINS(lyra_model_errmsg(m), "1 (rk4)");
+    lyra_model_destroy(m);
     check_refused(name, "Delta_T", 0.01, "exp would overflow");
   }
   check_refused("iaf_cond_alpha", "C_m", -1.0, "C_m must be > 0");

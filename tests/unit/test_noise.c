@@ -42,7 +42,7 @@ static lyra_network *noise_net(uint32_t n, double dt, const char *const *names,
 static void injected(lyra_network *net, int64_t s, double *x, uint32_t n,
                      uint32_t split) {
   double *zero = calloc(n, sizeof *zero);
-  double *in[LYRA__MAX_PORTS] = {zero, x, zero, zero};
+  double *in[4] = {zero, x, zero, zero}; /* iaf_psc_delta: spikes, current */
   memset(x, 0, n * sizeof *x);
   lyra__devices_inject(net, 0, s, in, 0, split, 0);
   lyra__devices_inject(net, 0, s, in, split, n, net->n_threads > 1);
