@@ -43,7 +43,8 @@ typedef struct sink {
   double *wide;  /* a store of its own: the weight as drawn */
   uint16_t *delay;
   int dmin, dmax;
-  int bad_delay; /* a drawn delay exceeded 65535 steps */
+  int bad_delay;  /* a drawn delay exceeded 65535 steps */
+  int bad_weight; /* a negative weight onto conductance ports */
 } sink;
 
 /* What one projection needs while generating. */
@@ -81,6 +82,8 @@ static inline void emit(sink *k, const gen *g, lyra__rng *syn, uint32_t src,
     k->bad_delay = 1;
     steps = 65535;
   }
+  if (w < 0.0 && g->model->nonnegative_weights)
+    k->bad_weight = 1;
   int port = lyra__spike_port(g->model, g->s->receptor, w);
   uint64_t at = k->cursor[gid]++;
   k->chan[at] = g->chan0 + (uint32_t)port * g->port_stride + tgt;
@@ -308,7 +311,8 @@ typedef struct build {
   int *rc;          /* per thread */
   job *jobs;
   int n_jobs;
-  job *cur; /* the store being worked on */
+  job *cur;       /* the store being worked on */
+  int bad_weight; /* see sink */
 } build;
 
 /* One pass over every projection for the targets thread tid owns. */
@@ -521,8 +525,9 @@ static void note_delays(build *b) {
     const sink *k = &b->sinks[t];
     net->dmin = k->dmin < net->dmin ? k->dmin : net->dmin;
     net->dmax = k->dmax > net->dmax ? k->dmax : net->dmax;
-    if (k->bad_delay)
+    if (k->bad_delay || k->bad_weight)
       b->rc[t] = LYRA_EINVAL;
+    b->bad_weight |= k->bad_weight;
   }
 }
 
@@ -633,6 +638,11 @@ int lyra__build_connectivity(lyra_network *net, const lyra_model *m,
   if (!rc)
     rc = connect_all(&b, t0);
   free_build(&b);
+  if (rc == LYRA_EINVAL && b.bad_weight)
+    return lyra__network_error(net, LYRA_EINVAL,
+                               "a weight onto a model with conductance "
+                               "receptor ports is negative; it must be >= 0 "
+                               "nS (E_rev of the port decides its sign)");
   if (rc == LYRA_EINVAL)
     return lyra__network_error(net, LYRA_EINVAL,
                                "a drawn delay exceeds 65535 steps");

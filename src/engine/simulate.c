@@ -53,8 +53,10 @@ static void step_population(lyra_network *net, lyra__thread *th, int tid,
     in[r] = base + (uint64_t)r * p->n;
   if (net->n_devs)
     lyra__devices_inject(net, pop, s, in, lo, hi, tid);
-  lyra__spike_out out = {th->scratch, 0, LYRA__NO_NEURON};
+  lyra__spike_out out = {th->scratch, 0, LYRA__NO_NEURON, 0};
   p->model->update(p, lo, hi, in, &out);
+  if (out.rc && !th->rc[par])
+    th->rc[par] = out.rc;
   if (out.bad != LYRA__NO_NEURON && th->rc[par] != LYRA_ENUMERIC) {
     th->rc[par] = LYRA_ENUMERIC;
     th->bad[par].pop = pop;
@@ -217,7 +219,9 @@ static int check_update_failures(lyra_network *net, int par) {
         state);
   }
   if (rc)
-    return lyra__network_error(net, rc, "out of memory for spike histories");
+    return lyra__network_error(net, rc,
+                               "out of memory (spike histories or a "
+                               "model's scratch)");
   return 0;
 }
 

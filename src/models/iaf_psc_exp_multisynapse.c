@@ -107,6 +107,7 @@ static void update(lyra__pop *p, uint32_t lo, uint32_t hi, double *const *in,
       sum += *x;
     }
     isyn[i] = sum;
+    lyra__check_finite(y, i, out);
     if (y >= th) {
       r[i] = p->refr_steps;
       y = reset;

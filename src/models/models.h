@@ -58,6 +58,7 @@ typedef struct lyra__spike_out {
   uint32_t *idx;
   uint32_t count;
   uint32_t bad;
+  int rc; /* LYRA_ENOMEM if the model could not get scratch memory */
 } lyra__spike_out;
 
 struct lyra__model_desc {
@@ -82,6 +83,9 @@ struct lyra__model_desc {
    * model adds -input, as NEST does), so that an explicit receptor with a
    * positive weight cannot make a negative conductance. */
   int weight_is_magnitude;
+  /* Weights are conductances onto ports whose reversal potential gives
+   * the sign (aeif_cond_alpha_multisynapse): negative ones are refused. */
+  int nonnegative_weights;
   /* 0 if the parameters are admissible; else LYRA_EINVAL and a message
    * naming the parameter and the constraint in err. */
   int (*validate)(const double *params, char *err);
@@ -257,6 +261,7 @@ extern const lyra__model_desc lyra__iaf_cond_alpha;
 extern const lyra__model_desc lyra__hh_psc_alpha;
 extern const lyra__model_desc lyra__hh_cond_exp_traub;
 extern const lyra__model_desc lyra__iaf_psc_exp_multisynapse;
+extern const lyra__model_desc lyra__aeif_cond_alpha_multisynapse;
 
 /* Exact-integration propagators shared by the current-based models
  * (models/propagators.c). See the file for the derivation. */

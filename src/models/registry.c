@@ -8,12 +8,19 @@
 #include <string.h>
 
 static const lyra__model_desc *const neuron_models[] = {
-    &lyra__iaf_psc_delta,     &lyra__iaf_psc_exp,
-    &lyra__iaf_psc_alpha,     &lyra__iaf_cond_exp,
-    &lyra__izhikevich,        &lyra__aeif_cond_exp,
-    &lyra__aeif_cond_alpha,   &lyra__aeif_psc_exp,
-    &lyra__iaf_cond_alpha,    &lyra__hh_psc_alpha,
-    &lyra__hh_cond_exp_traub, &lyra__iaf_psc_exp_multisynapse,
+    &lyra__iaf_psc_delta,
+    &lyra__iaf_psc_exp,
+    &lyra__iaf_psc_alpha,
+    &lyra__iaf_cond_exp,
+    &lyra__izhikevich,
+    &lyra__aeif_cond_exp,
+    &lyra__aeif_cond_alpha,
+    &lyra__aeif_psc_exp,
+    &lyra__iaf_cond_alpha,
+    &lyra__hh_psc_alpha,
+    &lyra__hh_cond_exp_traub,
+    &lyra__iaf_psc_exp_multisynapse,
+    &lyra__aeif_cond_alpha_multisynapse,
 };
 #define N_NEURON (sizeof neuron_models / sizeof neuron_models[0])
 

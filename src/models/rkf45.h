@@ -200,6 +200,17 @@ typedef struct lyra__rk_stack {
   lyra__rk_work w;
 } lyra__rk_stack;
 
+/* Scratch for a system of n variables in buf[11 * n] (heap or stack). */
+static inline void lyra__rk_work_init(lyra__rk_work *w, double *buf, int n) {
+  for (int i = 0; i < 6; i++)
+    w->k[i] = buf + i * n;
+  w->y0 = buf + 6 * n;
+  w->ytmp = buf + 7 * n;
+  w->yerr = buf + 8 * n;
+  w->dydt_in = buf + 9 * n;
+  w->dydt_out = buf + 10 * n;
+}
+
 static inline const lyra__rk_work *lyra__rk_stack_init(lyra__rk_stack *s) {
   for (int i = 0; i < 6; i++)
     s->w.k[i] = s->buf[i];

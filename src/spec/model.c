@@ -715,6 +715,21 @@ int lyra__check_device_receptor(lyra_model *m, int dev, int pop,
   return lyra__check_receptor(m, what, pop, rec);
 }
 
+/* Conductance receptor ports (aeif_cond_alpha_multisynapse) take weights
+ * >= 0, as NEST requires: the port's E_rev gives the sign. */
+static int check_device_weight(lyra_model *m, int dev, int pop, double w) {
+  if (!(w < 0.0) || !m->pops[pop].model->nonnegative_weights ||
+      (m->devs[dev].kind != LYRA__DEV_POISSON &&
+       m->devs[dev].kind != LYRA__DEV_SPIKEGEN))
+    return 0;
+  return lyra__model_error(m, LYRA_EINVAL,
+                           "device %d (%s): weight %g nS onto population "
+                           "'%s' is negative; %s takes conductances >= 0 "
+                           "(E_rev of the port gives the sign)",
+                           dev, m->devs[dev].info->name, w, m->pops[pop].name,
+                           m->pops[pop].model->info.name);
+}
+
 int lyra_model_connect_device(lyra_model *m, int dev, int pop, double weight,
                               double delay_ms, lyra_receptor receptor) {
   int rc;
@@ -724,7 +739,8 @@ int lyra_model_connect_device(lyra_model *m, int dev, int pop, double weight,
   if (!isfinite(weight))
     return lyra__model_error(m, LYRA_EINVAL, "weight must be finite");
   if ((rc = check_delay(m, &delay)) ||
-      (rc = lyra__check_device_receptor(m, dev, pop, receptor)))
+      (rc = lyra__check_device_receptor(m, dev, pop, receptor)) ||
+      (rc = check_device_weight(m, dev, pop, weight)))
     return rc;
   lyra__device_spec *d = &m->devs[dev];
   lyra__device_target *t =
@@ -920,6 +936,15 @@ static int check_ports(lyra_model *m) {
     if ((rc = lyra__check_receptor(m, what, m->projs[i].target,
                                    m->projs[i].receptor)))
       return rc;
+    const lyra_dist *w = &m->projs[i].weight;
+    const lyra__pop_spec *t = &m->pops[m->projs[i].target];
+    if (t->model->nonnegative_weights && w->kind == LYRA_DIST_CONSTANT &&
+        w->p[0] < 0.0)
+      return lyra__model_error(m, LYRA_EINVAL,
+                               "%s: weight %g nS onto population '%s' is "
+                               "negative; %s takes conductances >= 0 (E_rev "
+                               "of the port gives the sign)",
+                               what, w->p[0], t->name, t->model->info.name);
   }
   for (int i = 0; i < m->n_devs; i++)
     for (size_t k = 0; k < m->devs[i].n_targets; k++)

@@ -909,3 +909,137 @@ TEST(neuron_multisynapse_choices_yaml) {
   CHECK_EQ_INT((int)m->pops[0].params[ic], 2); /* unchanged */
   lyra_model_destroy(m);
 }
+
+/* ------------------------------------------------------------------ */
+/* aeif_cond_alpha_multisynapse                                        */
+/* ------------------------------------------------------------------ */
+
+#define AEIF_MS "aeif_cond_alpha_multisynapse"
+
+/* A population of one aeif_cond_alpha_multisynapse neuron with these
+ * ports. */
+static int add_aeif_ms(lyra_model *m, const char *name, const double *e_rev,
+                       const double *tau, size_t n) {
+  int pop = -1;
+  CHECK(lyra_model_add_population(m, name, AEIF_MS, 1, &pop) == 0);
+  if (lyra_model_set_param_list(m, pop, "E_rev", e_rev, n) != 0 ||
+      lyra_model_set_param_list(m, pop, "tau_syn", tau, n) != 0)
+    test_fail(__FILE__, __LINE__, "lists: %s", lyra_model_errmsg(m));
+  return pop;
+}
+
+/* NEST's test_aeif_cond_alpha_multisynapse.sli, part 1: one multisynapse
+ * neuron with ports tau_syn [0.2, 2, 3, 3] ms (E_rev 0, 0, 0, -85 mV)
+ * gets one spike per port at 100 ms with delays [1, 250, 500, 1000] ms
+ * and weights |[1, 1, 1, -1]| nS; four aeif_cond_alpha neurons get one of
+ * the spikes each (tau_syn_ex = tau_syn_in = that port's). In the window
+ * of each spike the multisynapse V_m must follow that neuron's within
+ * 2e-3 mV, NEST's tolerance: the earlier responses have decayed and the
+ * integrators are the same, but the sums run in a different order. */
+TEST(neuron_multisynapse_aeif_matches_aeif_cond_alpha) {
+  static const double tau[4] = {0.2, 2.0, 3.0, 3.0};
+  static const double e_rev[4] = {0.0, 0.0, 0.0, -85.0};
+  static const double w[4] = {1.0, 1.0, 1.0, -1.0};
+  static const double delay[4] = {1.0, 250.0, 500.0, 1000.0};
+  lyra_model *m = NULL;
+  CHECK(lyra_model_create(&m) == 0);
+  CHECK(lyra_model_set_dt(m, H) == 0);
+  int ms = add_aeif_ms(m, "M", e_rev, tau, 4);
+  int single[4];
+  for (int k = 0; k < 4; k++) {
+    char name[8];
+    snprintf(name, sizeof name, "S%d", k);
+    CHECK(lyra_model_add_population(m, name, "aeif_cond_alpha", 1,
+                                    &single[k]) == 0);
+    CHECK(lyra_model_set_param(m, single[k], "tau_syn_ex", tau[k]) == 0);
+    CHECK(lyra_model_set_param(m, single[k], "tau_syn_in", tau[k]) == 0);
+    add_spike(m, ms, 100.0, fabs(w[k]), delay[k], k + 1);
+    int dev = -1;
+    const double t = 100.0;
+    CHECK(lyra_model_add_device(m, "spike_generator", &dev) == 0);
+    CHECK(lyra_model_set_device_spike_times(m, dev, &t, 1) == 0);
+    CHECK(lyra_model_connect_device(m, dev, single[k], w[k], delay[k],
+                                    LYRA_RECEPTOR_AUTO) == 0);
+  }
+  lyra_network *net = build(m);
+  if (!net)
+    return;
+  double worst = 0.0;
+  for (long s = 1; s <= 15000; s++) {
+    CHECK(lyra_network_simulate(net, H, NULL, NULL) == 0);
+    double t = (double)s * H;
+    int k = t < 350.0 ? 0 : t < 600.0 ? 1 : t < 1100.0 ? 2 : 3;
+    double vm = 0.0, vs = 0.0;
+    CHECK(lyra_network_get_state(net, ms, 0, "V_m", &vm) == 0);
+    CHECK(lyra_network_get_state(net, single[k], 0, "V_m", &vs) == 0);
+    worst = fmax(worst, fabs(vm - vs));
+  }
+  CHECK(worst < 2e-3);
+  lyra_network_destroy(net);
+}
+
+/* Part 3 of the same NEST test: with no membrane dynamics to speak of
+ * (Delta_T = a = b = 0), each g_k follows the alpha function W_k (t -
+ * t0)/tau_k exp(1 - (t - t0)/tau_k) from its arrival t0 = 10 ms + delay_k
+ * within 1e-7 nS, NEST's tolerance (rkf45 at gsl_error_tol 1e-6 on
+ * variables of size ~1). */
+TEST(neuron_multisynapse_aeif_alpha_shape) {
+  static const double e_rev[4] = {0.0, 0.0, -85.0, 20.0};
+  static const double tau[4] = {40.0, 20.0, 30.0, 25.0};
+  static const double w[4] = {1.0, 0.5, 2.0, 1.0};
+  static const double delay[4] = {1.0, 3.0, 10.0, 10.0};
+  lyra_model *m = NULL;
+  CHECK(lyra_model_create(&m) == 0);
+  CHECK(lyra_model_set_dt(m, H) == 0);
+  int ms = add_aeif_ms(m, "M", e_rev, tau, 4);
+  CHECK(lyra_model_set_param(m, ms, "Delta_T", 0.0) == 0);
+  CHECK(lyra_model_set_param(m, ms, "a", 0.0) == 0);
+  CHECK(lyra_model_set_param(m, ms, "b", 0.0) == 0);
+  for (int k = 0; k < 4; k++)
+    add_spike(m, ms, 10.0, w[k], delay[k], k + 1);
+  lyra_network *net = build(m);
+  if (!net)
+    return;
+  double worst = 0.0;
+  for (long s = 1; s <= 5000; s++) {
+    CHECK(lyra_network_simulate(net, H, NULL, NULL) == 0);
+    double t = (double)s * H;
+    for (int k = 0; k < 4; k++) {
+      char var[8];
+      snprintf(var, sizeof var, "g_%d", k + 1);
+      double g = get(net, var), x = (t - 10.0 - delay[k]) / tau[k];
+      double want = x < 0 ? 0.0 : w[k] * x * exp(1.0 - x);
+      worst = fmax(worst, fabs(g - want));
+    }
+  }
+  if (!(worst < 1e-7))
+    test_fail(__FILE__, __LINE__, "worst g error %g nS", worst);
+  lyra_network_destroy(net);
+}
+
+/* Weights are conductances: a negative one is refused, for a projection
+ * and for a device, naming what and why. */
+TEST(neuron_multisynapse_aeif_negative_weight_refused) {
+  static const double e_rev[2] = {0.0, -85.0}, tau[2] = {0.5, 5.0};
+  lyra_model *m = NULL;
+  CHECK(lyra_model_create(&m) == 0);
+  int ms = add_aeif_ms(m, "M", e_rev, tau, 2);
+  int dev = -1;
+  const double t = 1.0;
+  CHECK(lyra_model_add_device(m, "spike_generator", &dev) == 0);
+  CHECK(lyra_model_set_device_spike_times(m, dev, &t, 1) == 0);
+  CHECK(lyra_model_connect_device(m, dev, ms, -1.0, 1.0,
+                                  LYRA_RECEPTOR_PORT(2)) == LYRA_EINVAL);
+  CHECK_STR_CONTAINS(lyra_model_errmsg(m), "conductances >= 0");
+  lyra_projection_spec p;
+  lyra_projection_spec_init(&p);
+  p.source = ms;
+  p.target = ms;
+  p.weight = lyra_dist_constant(-2.0);
+  p.receptor = LYRA_RECEPTOR_PORT(1);
+  CHECK(lyra_model_add_projection(m, &p, NULL) == 0);
+  CHECK(lyra_model_validate(m) == LYRA_EINVAL);
+  CHECK_STR_CONTAINS(lyra_model_errmsg(m), "projection 'M-M'");
+  CHECK_STR_CONTAINS(lyra_model_errmsg(m), "conductances >= 0");
+  lyra_model_destroy(m);
+}
