@@ -1,5 +1,6 @@
 /* What the AdEx models share outside their step (see models/aeif.h). */
 #include "models/aeif.h"
+#include "models/aeif_rk4.h"
 
 #include <float.h>
 #include <math.h>
@@ -81,4 +82,88 @@ int lyra__aeif_unstable(const double *y, int n) {
   for (int j = 0; j < n; j++)
     sum += y[j];
   return !isfinite(sum);
+}
+
+/* Pass one of the rk4 path, one clone per synapse type so that each has
+ * its right-hand side inlined with constant indices. */
+#define AEIF_RK4_PASS(name, syn)                                               \
+  LYRA__HOT static void name(                                                  \
+      const aeif_ctx *c, double *restrict a0, double *restrict a1,             \
+      double *restrict a2, double *restrict a3, double *restrict a4,           \
+      double *restrict a5, double *restrict istim, double *restrict refr,      \
+      double *restrict ex, double *restrict inh, double *restrict cur,         \
+      double sex, double sin, size_t lo, size_t hi) {                          \
+    aeif_rk4_lanes(c, syn, a0, a1, a2, a3, a4, a5, istim, refr, ex, inh, cur,  \
+                   sex, sin, lo, hi);                                          \
+  }
+AEIF_RK4_PASS(rk4_cond_exp, AEIF_COND_EXP)
+AEIF_RK4_PASS(rk4_cond_alpha, AEIF_COND_ALPHA)
+AEIF_RK4_PASS(rk4_psc_exp, AEIF_PSC_EXP)
+
+static void take_spike(const aeif_ctx *c, double *v, double *w, double *refr,
+                       uint32_t i, lyra__spike_out *out) {
+  const double y[2] = {v[i], w[i]};
+  if (lyra__aeif_unstable(y, 2)) {
+    if (out->bad == LYRA__NO_NEURON)
+      out->bad = i;
+    return;
+  }
+  if (v[i] < c->v_cut)
+    return;
+  v[i] = c->v_reset;
+  w[i] += c->b;
+  refr[i] = c->com.refr_steps;
+  out->idx[out->count++] = i;
+}
+
+typedef double v4d __attribute__((vector_size(32)));
+typedef long long v4l __attribute__((vector_size(32)));
+
+LYRA__HOT
+void lyra__aeif_rk4_spikes(const aeif_ctx *c, double *v, double *w,
+                           double *refr, uint32_t lo, uint32_t hi,
+                           lyra__spike_out *out) {
+  const v4d cut = {c->v_cut, c->v_cut, c->v_cut, c->v_cut};
+  const v4d low = {-1e3, -1e3, -1e3, -1e3}, wmax = {1e6, 1e6, 1e6, 1e6};
+  uint32_t i = lo;
+  for (; i + 4 <= hi; i += 4) {
+    v4d a, b;
+    memcpy(&a, v + i, sizeof a);
+    memcpy(&b, w + i, sizeof b);
+    v4d nb = -b;
+    /* attention: at the cut, below -1e3 mV, |w| > 1e6 pA, or NaN */
+    v4l m = (a >= cut) | ~(a >= low) | ~(b <= wmax) | ~(nb <= wmax);
+    if (!(m[0] | m[1] | m[2] | m[3]))
+      continue;
+    for (uint32_t j = i; j < i + 4; j++)
+      take_spike(c, v, w, refr, j, out);
+  }
+  for (; i < hi; i++)
+    take_spike(c, v, w, refr, i, out);
+}
+
+void lyra__aeif_rk4_update(lyra__pop *p, uint32_t lo, uint32_t hi,
+                           double *const *in, lyra__spike_out *out,
+                           const lyra__ode_kind *k, const aeif_syn *syn_idx) {
+  const int syn = syn_idx->type;
+  aeif_ctx c = lyra__aeif_context(p, syn_idx);
+  const int nv = (int)p->model->info.n_state;
+  double *istim = p->state[nv + ODE_H_ISTIM];
+  double *refr = p->state[nv + ODE_H_REFR];
+  const double sex = p->vars[ODE_SCALE_EX], sin = p->vars[ODE_SCALE_IN];
+  double *a[6] = {NULL, NULL, NULL, NULL, NULL, NULL};
+  for (int j = 0; j < k->n; j++)
+    a[j] = p->state[k->ymap[j]];
+  void (*pass)(const aeif_ctx *, double *restrict, double *restrict,
+               double *restrict, double *restrict, double *restrict,
+               double *restrict, double *restrict, double *restrict,
+               double *restrict, double *restrict, double *restrict, double,
+               double, size_t, size_t) = syn == AEIF_COND_EXP ? rk4_cond_exp
+                                         : syn == AEIF_COND_ALPHA
+                                             ? rk4_cond_alpha
+                                             : rk4_psc_exp;
+  pass(&c, a[0], a[1], a[2], a[3], a[4], a[5], istim, refr, in[0], in[1], in[2],
+       sex, sin, lo, hi);
+  lyra__aeif_rk4_spikes(&c, p->state[AEIF_S_V], p->state[AEIF_S_W], refr, lo,
+                        hi, out);
 }

@@ -109,7 +109,10 @@ static inline void aeif_membrane(const aeif_ctx *c, double veff, double w,
  * synapses...). */
 typedef struct aeif_syn {
   int i_tau_ex, i_tau_in, i_e_ex, i_e_in;
+  int type; /* AEIF_COND_EXP ...: has the vectorised rk4 path; -1: not */
 } aeif_syn;
+
+enum { AEIF_COND_EXP, AEIF_COND_ALPHA, AEIF_PSC_EXP };
 
 /* models/aeif.c */
 int lyra__aeif_validate(const lyra_model_info *info, const double *p,
@@ -167,12 +170,22 @@ LYRA__INLINE int aeif_step(void *ctx, const lyra__ode_kind *k, double *y,
   return spikes;
 }
 
-/* A model's update: its constant tables make the right-hand side inline. */
+void lyra__aeif_rk4_update(lyra__pop *p, uint32_t lo, uint32_t hi,
+                           double *const *in, lyra__spike_out *out,
+                           const lyra__ode_kind *k, const aeif_syn *syn);
+
+/* A model's update: its constant tables make the right-hand side inline.
+ * rk4 takes the vectorised path (models/aeif_rk4.h) unless V_reset is at
+ * or above the cut (Delta_T = 0 with V_reset >= V_th), where a clamped
+ * refractory neuron could not be told from a spiking one. */
 LYRA__INLINE void aeif_update(lyra__pop *p, uint32_t lo, uint32_t hi,
                               double *const *in, lyra__spike_out *out,
                               const lyra__ode_kind *k, const aeif_syn *syn) {
   aeif_ctx c = lyra__aeif_context(p, syn);
-  lyra__ode_update(p, lo, hi, in, out, k, &c, aeif_step);
+  if (c.com.method == LYRA__INT_RK4 && syn->type >= 0 && c.v_reset < c.v_cut)
+    lyra__aeif_rk4_update(p, lo, hi, in, out, k, syn);
+  else
+    lyra__ode_update(p, lo, hi, in, out, k, &c, aeif_step);
 }
 
 #endif

@@ -36,7 +36,7 @@ static const lyra_param_info port_state[] = {
     {"dg", "nS/ms", 0.0, "derivative of g_k"},
 };
 
-static const aeif_syn no_syn = {-1, -1, -1, -1};
+static const aeif_syn no_syn = {-1, -1, -1, -1, -1};
 
 typedef struct ms_ctx {
   aeif_ctx a; /* first: aeif.h reads it */

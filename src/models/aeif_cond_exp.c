@@ -46,6 +46,7 @@ static const aeif_syn syn = {
     .i_tau_in = TAU_IN,
     .i_e_ex = E_EX,
     .i_e_in = E_IN,
+    .type = AEIF_COND_EXP,
 };
 
 static int validate(const double *p, char *err) {

@@ -43,6 +43,7 @@ static const aeif_syn syn = {
     .i_tau_in = TAU_IN,
     .i_e_ex = -1,
     .i_e_in = -1,
+    .type = AEIF_PSC_EXP,
 };
 
 static int validate(const double *p, char *err) {
