@@ -28,11 +28,12 @@ def load_json(path):
 
 
 def time_v(path):
-    """Max RSS (bytes) and wall seconds from `/usr/bin/time -v` output."""
+    """Max RSS (bytes), wall seconds and CPU seconds (user + system) from
+    `/usr/bin/time -v` output."""
     try:
         text = open(path).read()
     except OSError:
-        return None, None
+        return None, None, None
     rss = re.search(r'Maximum resident set size \(kbytes\): (\d+)', text)
     wall = re.search(r'Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)', text)
     secs = None
@@ -40,7 +41,10 @@ def time_v(path):
         secs = 0.0
         for part in wall.group(1).split(':'):
             secs = secs * 60 + float(part)
-    return (int(rss.group(1)) * 1024 if rss else None), secs
+    user = re.search(r'User time \(seconds\): ([\d.]+)', text)
+    syst = re.search(r'System time \(seconds\): ([\d.]+)', text)
+    cpu = float(user.group(1)) + float(syst.group(1)) if user and syst else None
+    return (int(rss.group(1)) * 1024 if rss else None), secs, cpu
 
 
 def mean_rate(d):
@@ -51,7 +55,7 @@ def mean_rate(d):
     return d.get('rate_hz')
 
 
-def row_from(d, sim_name, rss_ext=None, wall_ext=None):
+def row_from(d, sim_name, rss_ext=None, wall_ext=None, cpu_ext=None):
     t_bio = d.get('t_ms', 0) / 1000.0
     sim_s = d.get('sim_s')
     events = d.get('events')
@@ -69,7 +73,10 @@ def row_from(d, sim_name, rss_ext=None, wall_ext=None):
         'events_per_bio_s': events / t_bio if events and t_bio else None,
         'peak_rss_bytes': rss,
         'peak_rss_internal_bytes': d.get('peak_rss_bytes'),
-        'wall_s': wall_ext,
+        'wall_s': wall_ext if wall_ext is not None else d.get('binary_s'),
+        # CPU seconds of the whole process (lyra: GNU time, build included;
+        # Brian2: the binary, its start-up included)
+        'cpu_s': cpu_ext if cpu_ext is not None else d.get('binary_cpu_s'),
         'synapses': syn,
         'bytes_per_synapse': rss / syn if rss and syn else None,
         'bytes_synapses_per_synapse': (d['bytes_synapses'] / syn
@@ -115,8 +122,8 @@ def lyra_result(out_dir, name, label, notes, m):
         notes.append('%s: %s did not produce results (status: %s; see %s/%s)'
                      % (m, label, status or 'not run', out_dir, logf))
         return None, status
-    rss, wall = time_v(os.path.join(out_dir, 'lyra-%s.time' % name))
-    return row_from(lyra, label, rss, wall), status
+    rss, wall, cpu = time_v(os.path.join(out_dir, 'lyra-%s.time' % name))
+    return row_from(lyra, label, rss, wall, cpu), status
 
 
 def fmt(v, f):
@@ -195,6 +202,12 @@ def main():
         for r in rows:
             if r is not b2_row:
                 r['ratio_vs_brian2'] = ratio if r is lyra_row else ratio_of(r)
+        # On a shared machine wall time is what the process got of it: say
+        # how much CPU each had, so that a loaded run can be told apart.
+        cpu = ['%s %.1f s CPU / %.1f s wall' % (r['simulator'], r['cpu_s'], r['wall_s'])
+               for r in rows if r.get('cpu_s') and r.get('wall_s')]
+        if cpu:
+            notes.append('%s: whole process: %s' % (m, '; '.join(cpu)))
         if m in MAIN_TAG:
             for r in rows:
                 if r['populations']:
