@@ -38,18 +38,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import brian2_common as common  # noqa: E402
 
 
-def bernoulli_rows(rng, n_src, n_tgt, p, chunk=256):
-    """All (i, j) with i in [0, n_src), j in [0, n_tgt), each with probability
-    p, in presynaptic (row-major) order."""
-    ii, jj = [], []
-    for s in range(0, n_src, chunk):
-        rows = min(chunk, n_src - s)
-        r, c = np.nonzero(rng.random((rows, n_tgt)) < p)
-        ii.append((r + s).astype(np.int32))
-        jj.append(c.astype(np.int32))
-    return np.concatenate(ii), np.concatenate(jj)
-
-
 def main():
     ap = common.parse_args(__doc__.splitlines()[0], default_duration=10000.0)
     ap.add_argument('--method', default='euler',
@@ -97,8 +85,8 @@ def main():
     E = G[:NE]
     I = G[NE:]
 
-    iE, jE = bernoulli_rows(rng, NE, N, p)
-    iI, jI = bernoulli_rows(rng, NI, N, p)
+    iE, jE = common.bernoulli_rows(rng, NE, N, p)
+    iI, jI = common.bernoulli_rows(rng, NI, N, p)
     outdeg_E = np.bincount(iE, minlength=NE)
     outdeg_I = np.bincount(iI, minlength=NI)
     n_syn = len(iE) + len(iI)

@@ -89,6 +89,18 @@ def presynaptic_order(i, j):
     return i[order], j[order]
 
 
+def bernoulli_rows(rng, n_src, n_tgt, p, chunk=256):
+    """All (i, j) with i in [0, n_src), j in [0, n_tgt), each with probability
+    p, in presynaptic (row-major) order."""
+    ii, jj = [], []
+    for s in range(0, n_src, chunk):
+        rows = min(chunk, n_src - s)
+        r, c = np.nonzero(rng.random((rows, n_tgt)) < p)
+        ii.append((r + s).astype(np.int32))
+        jj.append(c.astype(np.int32))
+    return np.concatenate(ii), np.concatenate(jj)
+
+
 def run_network(args, net, duration, build_dir, t_construct_start, namespace):
     """Build and run; return a dict of timings and peak RSS.
 

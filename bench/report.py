@@ -7,6 +7,8 @@ Reads, per model:
   OUT_DIR/lyra-MODEL/run.json      lyra's own report
   OUT_DIR/lyra-MODEL.time          /usr/bin/time -v of the lyra process (optional)
   OUT_DIR/lyra-MODEL.status        exit status of lyra ("missing", "build-failed", or a number)
+  OUT_DIR/lyra-MODEL.VARIANT{/run.json,.time,.status}
+                                   the same for each variant run.sh made (adex: rkf45)
   OUT_DIR/brian2-MODEL.json        brian2_MODEL.py --out
 Writes OUT_DIR/summary.json and prints the table.
 """
@@ -26,11 +28,12 @@ def load_json(path):
 
 
 def time_v(path):
-    """Max RSS (bytes) and wall seconds from `/usr/bin/time -v` output."""
+    """Max RSS (bytes), wall seconds and CPU seconds (user + system) from
+    `/usr/bin/time -v` output."""
     try:
         text = open(path).read()
     except OSError:
-        return None, None
+        return None, None, None
     rss = re.search(r'Maximum resident set size \(kbytes\): (\d+)', text)
     wall = re.search(r'Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)', text)
     secs = None
@@ -38,7 +41,10 @@ def time_v(path):
         secs = 0.0
         for part in wall.group(1).split(':'):
             secs = secs * 60 + float(part)
-    return (int(rss.group(1)) * 1024 if rss else None), secs
+    user = re.search(r'User time \(seconds\): ([\d.]+)', text)
+    syst = re.search(r'System time \(seconds\): ([\d.]+)', text)
+    cpu = float(user.group(1)) + float(syst.group(1)) if user and syst else None
+    return (int(rss.group(1)) * 1024 if rss else None), secs, cpu
 
 
 def mean_rate(d):
@@ -49,7 +55,7 @@ def mean_rate(d):
     return d.get('rate_hz')
 
 
-def row_from(d, sim_name, rss_ext=None, wall_ext=None):
+def row_from(d, sim_name, rss_ext=None, wall_ext=None, cpu_ext=None):
     t_bio = d.get('t_ms', 0) / 1000.0
     sim_s = d.get('sim_s')
     events = d.get('events')
@@ -67,7 +73,10 @@ def row_from(d, sim_name, rss_ext=None, wall_ext=None):
         'events_per_bio_s': events / t_bio if events and t_bio else None,
         'peak_rss_bytes': rss,
         'peak_rss_internal_bytes': d.get('peak_rss_bytes'),
-        'wall_s': wall_ext,
+        'wall_s': wall_ext if wall_ext is not None else d.get('binary_s'),
+        # CPU seconds of the whole process (lyra: GNU time, build included;
+        # Brian2: the binary, its start-up included)
+        'cpu_s': cpu_ext if cpu_ext is not None else d.get('binary_cpu_s'),
         'synapses': syn,
         'bytes_per_synapse': rss / syn if rss and syn else None,
         'bytes_synapses_per_synapse': (d['bytes_synapses'] / syn
@@ -84,6 +93,39 @@ def row_from(d, sim_name, rss_ext=None, wall_ext=None):
     return r
 
 
+# What the main lyra run of a model is, where variants make that worth
+# saying (its row is then "lyra <tag>", a variant's "lyra <variant>").
+MAIN_TAG = {'adex': 'rk4'}
+
+
+def variants(out_dir, model):
+    """Names of the lyra variants of model run.sh tried (lyra-MODEL.NAME.status)."""
+    pre, suf = 'lyra-%s.' % model, '.status'
+    try:
+        names = os.listdir(out_dir)
+    except OSError:
+        return []
+    return sorted(n[len(pre):-len(suf)] for n in names
+                  if n.startswith(pre) and n.endswith(suf) and len(n) > len(pre) + len(suf))
+
+
+def lyra_result(out_dir, name, label, notes, m):
+    """The row of the lyra run OUT_DIR/lyra-NAME, or None (with a note)."""
+    status = None
+    try:
+        status = open(os.path.join(out_dir, 'lyra-%s.status' % name)).read().strip()
+    except OSError:
+        pass
+    lyra = load_json(os.path.join(out_dir, 'lyra-%s' % name, 'run.json'))
+    if lyra is None or status != '0':
+        logf = 'lyra-build.log' if status == 'build-failed' else 'lyra-%s.log' % name
+        notes.append('%s: %s did not produce results (status: %s; see %s/%s)'
+                     % (m, label, status or 'not run', out_dir, logf))
+        return None, status
+    rss, wall, cpu = time_v(os.path.join(out_dir, 'lyra-%s.time' % name))
+    return row_from(lyra, label, rss, wall, cpu), status
+
+
 def fmt(v, f):
     if v is None:
         return '-'
@@ -98,7 +140,7 @@ def main():
     models = sys.argv[2:]
     summary = {}
     lines = []
-    hdr = ('%-11s %-16s %8s %9s %8s %10s %10s %9s %7s %7s %6s %9s'
+    hdr = ('%-11s %-19s %8s %9s %8s %10s %10s %9s %7s %7s %6s %9s'
            % ('model', 'simulator', 'build s', 'sim s', 'RTF', 'events/s',
               'ev/bio s', 'RSS MB', 'B/syn', 'rate Hz', 'CV', 'lyra/B2'))
     lines.append(hdr)
@@ -106,16 +148,9 @@ def main():
     notes = []
     for m in models:
         rows = []
-        status = None
-        try:
-            status = open(os.path.join(out_dir, 'lyra-%s.status' % m)).read().strip()
-        except OSError:
-            pass
-        lyra = load_json(os.path.join(out_dir, 'lyra-%s' % m, 'run.json'))
-        lyra_row = None
-        if lyra is not None and status == '0':
-            rss, wall = time_v(os.path.join(out_dir, 'lyra-%s.time' % m))
-            lyra_row = row_from(lyra, 'lyra', rss, wall)
+        label = 'lyra' + (' ' + MAIN_TAG[m] if m in MAIN_TAG else '')
+        lyra_row, status = lyra_result(out_dir, m, label, notes, m)
+        if lyra_row is not None:
             rows.append(lyra_row)
             if lyra_row['bytes_synapses_per_synapse'] is not None:
                 notes.append('%s: lyra reports %.1f bytes/synapse for synapse storage '
@@ -128,14 +163,17 @@ def main():
                              'bytes_per_plastic_synapse)'
                              % (m, lyra_row['bytes_per_plastic_synapse'],
                                 lyra_row['plastic_synapses']))
-        else:
-            logf = 'lyra-build.log' if status == 'build-failed' else 'lyra-%s.log' % m
-            notes.append('%s: lyra did not produce results (status: %s; see %s/%s)'
-                         % (m, status or 'not run', out_dir, logf))
+        variant_rows = {}
+        for v in variants(out_dir, m):
+            vrow, _ = lyra_result(out_dir, '%s.%s' % (m, v), 'lyra ' + v, notes, m)
+            if vrow is not None:
+                rows.append(vrow)
+                variant_rows[v] = vrow
         b2 = load_json(os.path.join(out_dir, 'brian2-%s.json' % m))
         b2_row = None
         if b2 is not None:
-            b2_row = row_from(b2, 'brian2 cpp %dt' % b2.get('threads', 1))
+            b2_row = row_from(b2, 'brian2 cpp %dt%s' % (
+                b2.get('threads', 1), ' ' + b2['method'] if m in MAIN_TAG and b2.get('method') else ''))
             rows.append(b2_row)
             notes.append('%s: brian2 build %.1f s = python %.1f + codegen %.1f + compile %.1f; '
                          'binary init (array loading, synapse creation) %.2f s'
@@ -152,23 +190,44 @@ def main():
                          % (m, out_dir, m))
         # Ratio of real-time factors: the sim-time ratio when both ran the
         # same biological time, and still meaningful when they did not.
-        ratio = None
-        if lyra_row and b2_row and lyra_row['rtf'] and b2_row['rtf']:
-            ratio = lyra_row['rtf'] / b2_row['rtf']
-            if lyra_row['t_ms'] != b2_row['t_ms']:
-                notes.append('%s: lyra ran %s ms, brian2 %s ms: lyra/B2 compares '
-                             'real-time factors' % (m, lyra_row['t_ms'], b2_row['t_ms']))
+        def ratio_of(r):
+            if r and b2_row and r['rtf'] and b2_row['rtf']:
+                if r['t_ms'] != b2_row['t_ms']:
+                    notes.append('%s: %s ran %s ms, brian2 %s ms: lyra/B2 compares '
+                                 'real-time factors' % (m, r['simulator'], r['t_ms'],
+                                                        b2_row['t_ms']))
+                return r['rtf'] / b2_row['rtf']
+            return None
+        ratio = ratio_of(lyra_row)
         for r in rows:
-            lines.append('%-11s %-16s %8s %9s %8s %10s %10s %9s %7s %7s %6s %9s' % (
+            if r is not b2_row:
+                r['ratio_vs_brian2'] = ratio if r is lyra_row else ratio_of(r)
+        # On a shared machine wall time is what the process got of it: say
+        # how much CPU each had, so that a loaded run can be told apart.
+        cpu = ['%s %.1f s CPU / %.1f s wall' % (r['simulator'], r['cpu_s'], r['wall_s'])
+               for r in rows if r.get('cpu_s') and r.get('wall_s')]
+        if cpu:
+            notes.append('%s: whole process: %s' % (m, '; '.join(cpu)))
+        if m in MAIN_TAG:
+            for r in rows:
+                if r['populations']:
+                    notes.append('%s: %s per population: %s' % (m, r['simulator'], ', '.join(
+                        '%s %.2f Hz CV %s' % (p['name'], p.get('rate_hz', float('nan')),
+                                              fmt(p.get('cv_isi'), '.3f'))
+                        for p in r['populations'])))
+        for r in rows:
+            lines.append('%-11s %-19s %8s %9s %8s %10s %10s %9s %7s %7s %6s %9s' % (
                 m, r['simulator'], fmt(r['build_s'], '.2f'), fmt(r['sim_s'], '.2f'),
                 fmt(r['rtf'], '.3f'), fmt(r['events_per_s'], '.3g'),
                 fmt(r['events_per_bio_s'], '.3g'),
                 fmt(r['peak_rss_bytes'] / 1e6 if r['peak_rss_bytes'] else None, '.1f'),
                 fmt(r['bytes_per_synapse'], '.1f'), fmt(r['rate_hz'], '.2f'),
                 fmt(r['cv_isi'], '.3f'),
-                fmt(ratio, '.3f') if r['simulator'] == 'lyra' else ''))
+                fmt(r.get('ratio_vs_brian2'), '.3f') if r is not b2_row else ''))
         summary[m] = {'lyra': lyra_row, 'lyra_status': status, 'brian2': b2_row,
                       'sim_ratio_lyra_over_brian2': ratio}
+        if variant_rows:
+            summary[m]['lyra_variants'] = variant_rows
     lines.append('')
     lines.append('RTF = simulation wall time / biological time; events = recurrent '
                  'synaptic events delivered; RSS = peak resident set of the simulating '

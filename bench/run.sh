@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Peer benchmark: lyra vs Brian2 C++ standalone on Brunel (2000), Brunel
-# with STDP and synaptic scaling, and COBA.
+# with STDP and synaptic scaling, COBA, and a 10,000-neuron AdEx network.
 #
-# Usage: bench/run.sh [--threads N] [--models "brunel brunel_stdp coba"] [--no-brian2] [--no-lyra]
+# Usage: bench/run.sh [--threads N] [--models "brunel brunel_stdp coba adex"]
+#                     [--no-brian2] [--no-lyra] [--no-variants]
 # Environment:
 #   DURATION_MS  biological time per run (default 10000)
 #   OUT_DIR      where results go (default /tmp/lyra-bench)
 #   LYRA         lyra binary (default build/lyra; built with cmake if missing)
 #   PYTHON       interpreter with Brian2 (default /usr/bin/python3)
 #   SEED         Brian2 seed (default 12345; lyra uses the seed in its YAML)
-#   MODEL_DIR    directory with the lyra models <model>.yaml (default examples)
-# Each model runs MODEL_DIR/<model>.yaml in lyra and bench/brian2_<model>.py
-# in Brian2. See bench/README.md.
+#   MODEL_DIR    directory with the lyra models (default examples):
+#                <model>.yaml, and adex_network.yaml for adex
+# Each model runs its YAML in lyra and bench/brian2_<model>.py in Brian2.
+# adex runs lyra twice: as written (rk4, the scheme of Brian2's rk4) and,
+# unless --no-variants, with NEST's rkf45 (lyra-adex.rkf45). See
+# bench/README.md.
 
 set -u
 
@@ -26,9 +30,10 @@ PYTHON=${PYTHON:-/usr/bin/python3}
 SEED=${SEED:-12345}
 MODEL_DIR=${MODEL_DIR:-examples}
 THREADS=1
-MODELS="brunel brunel_stdp coba"
+MODELS="brunel brunel_stdp coba adex"
 DO_LYRA=1
 DO_BRIAN2=1
+DO_VARIANTS=1
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -38,7 +43,8 @@ while [ $# -gt 0 ]; do
         --models=*) MODELS=${1#*=}; shift ;;
         --no-lyra) DO_LYRA=0; shift ;;
         --no-brian2) DO_BRIAN2=0; shift ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        --no-variants) DO_VARIANTS=0; shift ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
@@ -71,35 +77,76 @@ fi
 # lyra's default is one thread per core: always say how many.
 lyra_threads=(--threads "$THREADS")
 
+# The model file of model $1.
+model_file() {
+    case "$1" in
+        adex) echo "$MODEL_DIR/adex_network.yaml" ;;
+        *) echo "$MODEL_DIR/$1.yaml" ;;
+    esac
+}
+
+# Extra lyra runs of model $1, each "NAME SED-EXPRESSION": the model file
+# with the expression applied, results in lyra-<model>.NAME.
+lyra_variants() {
+    case "$1" in
+        adex) printf '%s\n' 'rkf45 s/^\( *integrator:\) *1\b/\1 0/' ;;
+    esac
+}
+
+# run_lyra NAME YAML: runs YAML for $DURATION_MS; results go to
+# $OUT_DIR/lyra-NAME{/,.log,.time,.status}.
+run_lyra() {
+    local name=$1 yaml=$2 rc
+    rm -rf "$OUT_DIR/lyra-$name" "$OUT_DIR/lyra-$name.time"
+    if [ "$lyra_ok" != 1 ]; then
+        echo build-failed >"$OUT_DIR/lyra-$name.status"
+        return
+    fi
+    if [ ! -f "$yaml" ]; then
+        log "lyra: $yaml missing"
+        echo missing-model >"$OUT_DIR/lyra-$name.status"
+        return
+    fi
+    log "lyra: $name ($yaml), ${DURATION_MS} ms, threads $THREADS"
+    if [ ${#TIMEV[@]} -gt 0 ]; then
+        "${TIMEV[@]}" -o "$OUT_DIR/lyra-$name.time" \
+            "$LYRA" run "$yaml" --duration "$DURATION_MS" \
+            --out "$OUT_DIR/lyra-$name" --quiet "${lyra_threads[@]}" \
+            >"$OUT_DIR/lyra-$name.log" 2>&1
+    else
+        "$LYRA" run "$yaml" --duration "$DURATION_MS" \
+            --out "$OUT_DIR/lyra-$name" --quiet "${lyra_threads[@]}" \
+            >"$OUT_DIR/lyra-$name.log" 2>&1
+    fi
+    rc=$?
+    echo "$rc" >"$OUT_DIR/lyra-$name.status"
+    if [ "$rc" != 0 ]; then
+        log "lyra FAILED on $name (exit $rc, see $OUT_DIR/lyra-$name.log)"
+    elif [ ! -f "$OUT_DIR/lyra-$name/run.json" ]; then
+        log "lyra wrote no $OUT_DIR/lyra-$name/run.json"
+        echo no-run-json >"$OUT_DIR/lyra-$name.status"
+    fi
+}
+
 for m in $MODELS; do
     # --- lyra -------------------------------------------------------------
+    # Results of variants from an earlier run would be reported as current.
+    rm -rf "$OUT_DIR/lyra-$m".*/ "$OUT_DIR/lyra-$m".*.status
     if [ "$DO_LYRA" = 1 ]; then
-        rm -rf "$OUT_DIR/lyra-$m" "$OUT_DIR/lyra-$m.time"
-        if [ "$lyra_ok" != 1 ]; then
-            echo build-failed >"$OUT_DIR/lyra-$m.status"
-        elif [ ! -f "$MODEL_DIR/$m.yaml" ]; then
-            log "lyra: $MODEL_DIR/$m.yaml missing"
-            echo missing-model >"$OUT_DIR/lyra-$m.status"
-        else
-            log "lyra: $m, ${DURATION_MS} ms, threads $THREADS"
-            if [ ${#TIMEV[@]} -gt 0 ]; then
-                "${TIMEV[@]}" -o "$OUT_DIR/lyra-$m.time" \
-                    "$LYRA" run "$MODEL_DIR/$m.yaml" --duration "$DURATION_MS" \
-                    --out "$OUT_DIR/lyra-$m" --quiet "${lyra_threads[@]}" \
-                    >"$OUT_DIR/lyra-$m.log" 2>&1
-            else
-                "$LYRA" run "$MODEL_DIR/$m.yaml" --duration "$DURATION_MS" \
-                    --out "$OUT_DIR/lyra-$m" --quiet "${lyra_threads[@]}" \
-                    >"$OUT_DIR/lyra-$m.log" 2>&1
-            fi
-            rc=$?
-            echo "$rc" >"$OUT_DIR/lyra-$m.status"
-            if [ "$rc" != 0 ]; then
-                log "lyra FAILED on $m (exit $rc, see $OUT_DIR/lyra-$m.log)"
-            elif [ ! -f "$OUT_DIR/lyra-$m/run.json" ]; then
-                log "lyra wrote no $OUT_DIR/lyra-$m/run.json"
-                echo no-run-json >"$OUT_DIR/lyra-$m.status"
-            fi
+        yaml=$(model_file "$m")
+        run_lyra "$m" "$yaml"
+        if [ "$DO_VARIANTS" = 1 ]; then
+            while read -r vname vsed; do
+                [ -n "$vname" ] || continue
+                vyaml="$OUT_DIR/$m.$vname.yaml"
+                if [ -f "$yaml" ] && sed "$vsed" "$yaml" >"$vyaml" &&
+                   ! cmp -s "$yaml" "$vyaml"; then
+                    run_lyra "$m.$vname" "$vyaml"
+                else
+                    log "lyra: could not make the $vname variant of $yaml"
+                    echo no-variant >"$OUT_DIR/lyra-$m.$vname.status"
+                fi
+            done <<<"$(lyra_variants "$m")"
         fi
     else
         echo skipped >"$OUT_DIR/lyra-$m.status"
