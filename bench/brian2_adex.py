@@ -29,7 +29,7 @@ the parameters), with NEST's aeif_cond_exp semantics:
     a run_regularly in the 'synapses' slot)
   * V(0) ~ U(-60 mV, -50 mV), w(0) = 0, conductances 0
   * integration: --method rk4 (default): one classical Runge-Kutta step of
-    dt per step, as lyra's `integrator: 1`; dt 0.1 ms
+    dt per step, as lyra's `integrator: rk4`; dt 0.1 ms
 
 Scheduling note: Brian2 delivers a delayed spike in the 'synapses' slot of
 the step it is due, after that step's state update and threshold, so it first

@@ -89,7 +89,7 @@ model_file() {
 # with the expression applied, results in lyra-<model>.NAME.
 lyra_variants() {
     case "$1" in
-        adex) printf '%s\n' 'rkf45 s/^\( *integrator:\) *1\b/\1 0/' ;;
+        adex) printf '%s\n' 'rkf45 s/^\( *integrator:\) *rk4\b/\1 rkf45/' ;;
     esac
 }
 

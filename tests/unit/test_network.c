@@ -468,6 +468,12 @@ TEST(golden_threads_identical_coba) {
   example_threads("coba.yaml", 100.0);
 }
 
+/* The AdEx benchmark network (10,000 aeif_cond_exp on the vectorised rk4
+ * path, whose loop splits differently with each thread count). */
+TEST(golden_threads_identical_adex) {
+  example_threads("adex_network.yaml", 40.0);
+}
+
 /* Potjans & Diesmann (2014), DC drive, scaled to 20% of the neurons and
  * 50% of the in-degrees (weights / sqrt(0.5), mean input compensated as in
  * the reference implementation). Reference: ../shared/reference/README.md
