@@ -29,7 +29,7 @@ static const lyra_param_info state[] = {
 };
 
 /* y = (V_m, w, dg_ex, g_ex, dg_in, g_in) */
-static void rhs(const void *ctx, const double *y, double *f) {
+LYRA__INLINE void rhs(const void *ctx, const double *y, double *f) {
   const aeif_ctx *c = ctx;
   const double v = aeif_veff(c, y[0]);
   const double i_syn = -y[3] * (v - c->e_ex) - y[5] * (v - c->e_in);

@@ -46,7 +46,7 @@ typedef struct ms_ctx {
 
 /* y = (V_m, w, dg_1, g_1, ..., dg_n, g_n); I_syn = sum_k g_k (E_rev_k -
  * V), V the effective potential of aeif.h. */
-static void rhs(const void *vc, const double *y, double *f) {
+LYRA__INLINE void rhs(const void *vc, const double *y, double *f) {
   const ms_ctx *c = vc;
   const double v = aeif_veff(&c->a, y[0]);
   double i_syn = 0.0;

@@ -24,7 +24,7 @@ static const lyra_param_info state[] = {
 };
 
 /* y = (V_m, w, g_ex, g_in) */
-static void rhs(const void *ctx, const double *y, double *f) {
+LYRA__INLINE void rhs(const void *ctx, const double *y, double *f) {
   const aeif_ctx *c = ctx;
   const double v = aeif_veff(c, y[0]);
   const double i_syn = -y[2] * (v - c->e_ex) - y[3] * (v - c->e_in);

@@ -22,7 +22,7 @@ static const lyra_param_info state[] = {
 };
 
 /* y = (V_m, w, I_syn_ex, I_syn_in) */
-static void rhs(const void *ctx, const double *y, double *f) {
+LYRA__INLINE void rhs(const void *ctx, const double *y, double *f) {
   const aeif_ctx *c = ctx;
   const double v = aeif_veff(c, y[0]);
   aeif_membrane(c, v, y[1], y[2] - y[3], &f[0], &f[1]);

@@ -66,7 +66,7 @@ typedef struct ctx {
 } ctx;
 
 /* y = (V_m, m, h, n, g_ex, g_in); rates in 1/ms of u = V_m - V_T. */
-static void rhs(const void *vc, const double *y, double *f) {
+LYRA__INLINE void rhs(const void *vc, const double *y, double *f) {
   const ctx *c = vc;
   const double v = y[0], m = y[1], h = y[2], n = y[3], u = v - c->v_t;
   const double alpha_n = 0.032 * lyra__hh_efun(15.0 - u, 5.0);

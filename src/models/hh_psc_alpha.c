@@ -59,7 +59,7 @@ typedef struct ctx {
 } ctx;
 
 /* y = (V_m, m, h, n, dI_ex, I_ex, dI_in, I_in); rates in 1/ms. */
-static void rhs(const void *vc, const double *y, double *f) {
+LYRA__INLINE void rhs(const void *vc, const double *y, double *f) {
   const ctx *c = vc;
   const double v = y[0], m = y[1], h = y[2], n = y[3];
   const double alpha_n = 0.01 * lyra__hh_efun(-(v + 55.0), 10.0);

@@ -56,7 +56,7 @@ typedef struct ctx {
 
 /* y = (V_m, dg_ex, g_ex, dg_in, g_in); V is bounded by V_th inside the
  * right-hand side (NEST's min(V, V_th)) and is V_reset while refractory. */
-static void rhs(const void *vc, const double *y, double *f) {
+LYRA__INLINE void rhs(const void *vc, const double *y, double *f) {
   const ctx *c = vc;
   const double v =
       c->com.refractory ? c->v_reset : (y[0] < c->v_th ? y[0] : c->v_th);
