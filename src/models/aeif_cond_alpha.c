@@ -94,6 +94,10 @@ const lyra__model_desc lyra__aeif_cond_alpha = {
             .params = params,
             .n_state = 6,
             .state = state,
+            .receptors =
+                "excitatory (weight >= 0 or receptor: excitatory) and "
+                "inhibitory (weight < 0 or receptor: inhibitory), each taking "
+                "the weight's magnitude as a conductance; current input",
         },
     .n_spike_ports = 2,
     .n_hidden_state = ODE_N_HIDDEN,

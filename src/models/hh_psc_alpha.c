@@ -159,6 +159,10 @@ const lyra__model_desc lyra__hh_psc_alpha = {
             .params = params,
             .n_state = 8,
             .state = state,
+            .receptors = "excitatory (weight >= 0 or receptor: excitatory) and "
+                         "inhibitory (weight < 0 or receptor: inhibitory); the "
+                         "weight, with its sign, is the peak of the alpha "
+                         "current; current input",
         },
     .n_spike_ports = 2,
     .n_hidden_state = ODE_N_HIDDEN,

@@ -1732,3 +1732,25 @@ TEST(neuron_aeif_rk4_matches_independent_rk4) {
     test_fail(__FILE__, __LINE__, "worst difference %g", worst);
   lyra_network_destroy(net);
 }
+
+/* The catalogue says for every neuron model what `lyra models NAME` and
+ * docs/models.md promise: equations, integration scheme, receptor ports,
+ * and units for every parameter and state variable. */
+TEST(neuron_catalogue_complete) {
+  int neurons = 0;
+  for (size_t i = 0; i < lyra_model_info_count(); i++) {
+    const lyra_model_info *m = lyra_model_info_at(i);
+    if (strcmp(m->kind, "neuron") != 0)
+      continue;
+    neurons++;
+    if (!m->equations || !m->integration || !m->receptors || !m->doc ||
+        !m->receptors[0])
+      test_fail(__FILE__, __LINE__, "%s: incomplete catalogue entry",
+                m->name);
+    for (size_t k = 0; k < m->n_params; k++)
+      if (!m->params[k].unit || !m->params[k].doc)
+        test_fail(__FILE__, __LINE__, "%s.%s: no unit or doc", m->name,
+                  m->params[k].name);
+  }
+  CHECK(neurons >= 13);
+}
