@@ -800,14 +800,16 @@ def compare(a, b):
 
 
 def describe(m):
+    nest_names = dict(v="V_m", m="Act_m", h="Inact_h", n="Act_n")
     lines = ["# %s reference from Brian2 %s (tests/reference/nonlinear_brian2.py)"
              % (m["name"], brian2.__version__),
-             "# NEST's equations, RK4 at a fine step (below), NEST's defaults",
-             "# except the 'param' lines: "
+             "# NEST's equations, RK4 at a fine step (below); NEST's defaults,",
+             "# which the 'param' lines override: "
              + ", ".join("%s %s" % (k, fmt(v)) for k, v in m["defaults"].items())]
     if "init" in m:
         lines.append("# initial state (NEST's default): "
-                     + ", ".join("%s %.10g" % kv for kv in m["init"].items()))
+                     + ", ".join("%s %.10g" % (nest_names[k], v)
+                                 for k, v in m["init"].items()))
     return "\n".join(lines) + "\n"
 
 

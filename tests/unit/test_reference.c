@@ -42,9 +42,8 @@
 
 /*
  * The models under test: name, bound on the V_m RMS error (mV) of the dc
- * protocol, of the spikes protocol. To enable a model once it lands,
- * uncomment its line; `lyra_tests reference_<model>` then prints its
- * figures, and the bounds should be revisited with them.
+ * protocol, of the spikes protocol. `lyra_tests reference_<model>`
+ * prints its figures.
  *
  * iaf_cond_exp, the control (lyra integrates V_m with one RK4 step per
  * 0.1 ms on exact conductances, not with NEST's RKF45): measured V RMS
@@ -57,9 +56,11 @@
  * 5x the measurement; a 1% change of g_L, C_m or tau_syn_ex gives
  * 0.34-1.99 mV and moves spikes out of their steps.
  *
- * The other bounds are provisional, from tests/reference/nest_emulation.py
- * (NEST's RKF45 loop run on the same protocols, which puts every spike in
- * the reference's step), about 10x its V RMS: iaf_cond_alpha 2.4e-7 /
+ * The other bounds are about 10x the V RMS of
+ * tests/reference/nest_emulation.py (NEST's RKF45 loop run on the same
+ * protocols, which puts every spike in the reference's step). lyra's
+ * rkf45 measures the same as that emulation, to two digits, and puts
+ * every spike in the reference's step too: iaf_cond_alpha 2.4e-7 /
  * 6.4e-6; aeif_cond_exp 1.0e-5 / 3.5e-6; aeif_cond_alpha 1.0e-5 /
  * 4.4e-7; aeif_psc_exp 4.1e-5 / 1.9e-6; aeif_cond_alpha_multisynapse
  * 1.0e-5 / 4.9e-6; iaf_psc_exp_multisynapse (exact propagators) 2.5e-7 /
