@@ -1745,8 +1745,7 @@ TEST(neuron_catalogue_complete) {
     neurons++;
     if (!m->equations || !m->integration || !m->receptors || !m->doc ||
         !m->receptors[0])
-      test_fail(__FILE__, __LINE__, "%s: incomplete catalogue entry",
-                m->name);
+      test_fail(__FILE__, __LINE__, "%s: incomplete catalogue entry", m->name);
     for (size_t k = 0; k < m->n_params; k++)
       if (!m->params[k].unit || !m->params[k].doc)
         test_fail(__FILE__, __LINE__, "%s.%s: no unit or doc", m->name,
