@@ -5,29 +5,28 @@
 #include <float.h>
 #include <math.h>
 
-static int check_kind_params(const lyra_model_info *info, const double *p,
-                             const aeif_syn *k, char *err) {
-  int rc = 0;
-  if ((k->i_tau_ex >= 0 &&
-       (rc = lyra__require_positive(info, p, k->i_tau_ex, err))) ||
-      (k->i_tau_in >= 0 &&
-       (rc = lyra__require_positive(info, p, k->i_tau_in, err))))
-    return rc;
-  return 0;
-}
+static const lyra__param_rule rules[] = {
+    {LYRA__POSITIVE, AEIF_C_M, 0},
+    {LYRA__NONNEGATIVE, AEIF_G_L, 0},
+    {LYRA__POSITIVE, AEIF_TAU_W, 0},
+    {LYRA__NONNEGATIVE, AEIF_T_REF, 0},
+    {LYRA__NONNEGATIVE, AEIF_DELTA_T, 0},
+    {LYRA__LESS, AEIF_V_TH, AEIF_V_PEAK},
+    {LYRA__LESS, AEIF_V_RESET, AEIF_V_PEAK},
+};
 
 int lyra__aeif_validate(const lyra_model_info *info, const double *p,
                         const aeif_syn *k, char *err) {
+  lyra__param_rule syn[2];
+  size_t n_syn = 0;
+  if (k->i_tau_ex >= 0)
+    syn[n_syn++] = (lyra__param_rule){LYRA__POSITIVE, k->i_tau_ex, 0};
+  if (k->i_tau_in >= 0)
+    syn[n_syn++] = (lyra__param_rule){LYRA__POSITIVE, k->i_tau_in, 0};
   int rc;
-  if ((rc = lyra__require_positive(info, p, AEIF_C_M, err)) ||
-      (rc = lyra__require_nonnegative(info, p, AEIF_G_L, err)) ||
-      (rc = lyra__require_positive(info, p, AEIF_TAU_W, err)) ||
-      (rc = lyra__require_nonnegative(info, p, AEIF_T_REF, err)) ||
-      (rc = lyra__require_nonnegative(info, p, AEIF_DELTA_T, err)) ||
-      (rc = lyra__require_less(info, p, AEIF_V_TH, AEIF_V_PEAK, err)) ||
-      (rc = lyra__require_less(info, p, AEIF_V_RESET, AEIF_V_PEAK, err)) ||
+  if ((rc = lyra__check_rules(info, p, rules, LYRA__N_RULES(rules), err)) ||
       (rc = lyra__ode_validate(info, p, AEIF_TOL, err)) ||
-      (rc = check_kind_params(info, p, k, err)))
+      (rc = lyra__check_rules(info, p, syn, n_syn, err)))
     return rc;
   /* NEST's bound: exp((V_peak - V_th) / Delta_T) must stay far from
    * overflow, since the right-hand side evaluates it at V_peak. */
@@ -42,10 +41,8 @@ int lyra__aeif_validate(const lyra_model_info *info, const double *p,
 }
 
 void lyra__aeif_prepare(lyra__pop *p) {
-  p->refr_steps = lyra__refractory_steps(p->params[AEIF_T_REF], p->dt);
   /* the inhibitory port holds -|w|: conductances and currents grow */
-  p->vars[ODE_SCALE_EX] = 1.0;
-  p->vars[ODE_SCALE_IN] = -1.0;
+  lyra__ode_prepare(p, AEIF_T_REF, -1, -1, -1.0);
 }
 
 aeif_ctx lyra__aeif_context(const lyra__pop *p, const aeif_syn *k) {
@@ -76,12 +73,7 @@ aeif_ctx lyra__aeif_context(const lyra__pop *p, const aeif_syn *k) {
 int lyra__aeif_unstable(const double *y, int n) {
   /* NEST's limits (V_m may run to +large values before the reset) and
    * any non-finite value; written so that NaN fails the tests. */
-  if (!(y[0] >= -1e3) || !(fabs(y[1]) <= 1e6))
-    return 1;
-  double sum = 0.0;
-  for (int j = 0; j < n; j++)
-    sum += y[j];
-  return !isfinite(sum);
+  return !(y[0] >= -1e3) || !(fabs(y[1]) <= 1e6) || lyra__ode_nonfinite(y, n);
 }
 
 /* Pass one of the rk4 path, one clone per synapse type so that each has
@@ -116,23 +108,20 @@ static void take_spike(const aeif_ctx *c, double *v, double *w, double *refr,
   out->idx[out->count++] = i;
 }
 
-typedef double v4d __attribute__((vector_size(32)));
-typedef long long v4l __attribute__((vector_size(32)));
-
 LYRA__HOT
 void lyra__aeif_rk4_spikes(const aeif_ctx *c, double *v, double *w,
                            double *refr, uint32_t lo, uint32_t hi,
                            lyra__spike_out *out) {
-  const v4d cut = {c->v_cut, c->v_cut, c->v_cut, c->v_cut};
-  const v4d low = {-1e3, -1e3, -1e3, -1e3}, wmax = {1e6, 1e6, 1e6, 1e6};
+  const lyra__v4d cut = {c->v_cut, c->v_cut, c->v_cut, c->v_cut};
+  const lyra__v4d low = {-1e3, -1e3, -1e3, -1e3}, wmax = {1e6, 1e6, 1e6, 1e6};
   uint32_t i = lo;
   for (; i + 4 <= hi; i += 4) {
-    v4d a, b;
+    lyra__v4d a, b;
     memcpy(&a, v + i, sizeof a);
     memcpy(&b, w + i, sizeof b);
-    v4d nb = -b;
+    lyra__v4d nb = -b;
     /* attention: at the cut, below -1e3 mV, |w| > 1e6 pA, or NaN */
-    v4l m = (a >= cut) | ~(a >= low) | ~(b <= wmax) | ~(nb <= wmax);
+    lyra__v4l m = (a >= cut) | ~(a >= low) | ~(b <= wmax) | ~(nb <= wmax);
     if (!(m[0] | m[1] | m[2] | m[3]))
       continue;
     for (uint32_t j = i; j < i + 4; j++)

@@ -61,9 +61,7 @@ static int validate(const double *p, char *err) {
 }
 
 static void prepare(lyra__pop *p) {
-  lyra__aeif_prepare(p);
-  p->vars[ODE_SCALE_EX] = exp(1.0) / p->params[TAU_EX];
-  p->vars[ODE_SCALE_IN] = -exp(1.0) / p->params[TAU_IN];
+  lyra__ode_prepare(p, AEIF_T_REF, TAU_EX, TAU_IN, -1.0);
 }
 
 static void update(lyra__pop *p, uint32_t lo, uint32_t hi, double *const *in,

@@ -89,27 +89,23 @@ static const lyra__ode_kind ode = {
     .rhs = rhs,
 };
 
+static const lyra__param_rule rules[] = {
+    {LYRA__POSITIVE, C_M, 0},     {LYRA__NONNEGATIVE, T_REF, 0},
+    {LYRA__POSITIVE, TAU_EX, 0},  {LYRA__POSITIVE, TAU_IN, 0},
+    {LYRA__NONNEGATIVE, G_NA, 0}, {LYRA__NONNEGATIVE, G_K, 0},
+    {LYRA__NONNEGATIVE, G_L, 0},
+};
+
 static int validate(const double *p, char *err) {
-  const lyra_model_info *info = &lyra__hh_psc_alpha.info;
-  int rc;
-  if ((rc = lyra__require_positive(info, p, C_M, err)) ||
-      (rc = lyra__require_nonnegative(info, p, T_REF, err)) ||
-      (rc = lyra__require_positive(info, p, TAU_EX, err)) ||
-      (rc = lyra__require_positive(info, p, TAU_IN, err)) ||
-      (rc = lyra__require_nonnegative(info, p, G_NA, err)) ||
-      (rc = lyra__require_nonnegative(info, p, G_K, err)) ||
-      (rc = lyra__require_nonnegative(info, p, G_L, err)) ||
-      (rc = lyra__ode_validate(info, p, TOL, err)))
-    return rc;
-  return 0;
+  int rc = lyra__check_rules(&lyra__hh_psc_alpha.info, p, rules,
+                             LYRA__N_RULES(rules), err);
+  return rc ? rc : lyra__ode_validate(&lyra__hh_psc_alpha.info, p, TOL, err);
 }
 
 /* Currents keep the weight's sign: an inhibitory spike makes I_syn_in
  * negative, and it is added. */
 static void prepare(lyra__pop *p) {
-  p->refr_steps = lyra__refractory_steps(p->params[T_REF], p->dt);
-  p->vars[ODE_SCALE_EX] = exp(1.0) / p->params[TAU_EX];
-  p->vars[ODE_SCALE_IN] = exp(1.0) / p->params[TAU_IN];
+  lyra__ode_prepare(p, T_REF, TAU_EX, TAU_IN, 1.0);
 }
 
 static void update(lyra__pop *p, uint32_t lo, uint32_t hi, double *const *in,

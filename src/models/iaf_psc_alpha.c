@@ -30,17 +30,15 @@ static const lyra_param_info state[] = {
     {"I_syn_in", "pA", 0.0, "inhibitory synaptic current"},
 };
 
+static const lyra__param_rule rules[] = {
+    {LYRA__POSITIVE, C_M, 0},      {LYRA__POSITIVE, TAU_M, 0},
+    {LYRA__POSITIVE, TAU_EX, 0},   {LYRA__POSITIVE, TAU_IN, 0},
+    {LYRA__NONNEGATIVE, T_REF, 0}, {LYRA__LESS, V_RESET, V_TH},
+};
+
 static int validate(const double *p, char *err) {
-  const lyra_model_info *info = &lyra__iaf_psc_alpha.info;
-  int rc;
-  if ((rc = lyra__require_positive(info, p, C_M, err)) ||
-      (rc = lyra__require_positive(info, p, TAU_M, err)) ||
-      (rc = lyra__require_positive(info, p, TAU_EX, err)) ||
-      (rc = lyra__require_positive(info, p, TAU_IN, err)) ||
-      (rc = lyra__require_nonnegative(info, p, T_REF, err)) ||
-      (rc = lyra__require_less(info, p, V_RESET, V_TH, err)))
-    return rc;
-  return 0;
+  return lyra__check_rules(&lyra__iaf_psc_alpha.info, p, rules,
+                           LYRA__N_RULES(rules), err);
 }
 
 /* Propagators of one alpha synapse, starting at vars[base]. */

@@ -202,6 +202,11 @@ static inline void lyra__check_finite(double y, uint32_t i,
     out->bad = i;
 }
 
+/* Four doubles and their comparison masks (GCC vector extensions), for
+ * the spike scans. */
+typedef double lyra__v4d __attribute__((vector_size(32)));
+typedef long long lyra__v4l __attribute__((vector_size(32)));
+
 /* Finds neurons of [lo, hi) with v >= th, resets them (v = reset,
  * refr = refr_steps) and appends them to out. Tests blocks of eight with
  * one branch: spikes are rare, so this is a scan at memory speed. */
@@ -280,6 +285,16 @@ int lyra__require_less(const lyra_model_info *info, const double *params, int a,
 int lyra__require_positive_list(const lyra_model_info *info,
                                 const double *const *lists, uint32_t n,
                                 int index, char *err);
+/* A model's parameter constraints as a table, checked in order by
+ * lyra__check_rules with the lyra__require_* messages: parameter a > 0,
+ * a >= 0, or a < parameter b. */
+enum { LYRA__POSITIVE, LYRA__NONNEGATIVE, LYRA__LESS };
+typedef struct lyra__param_rule {
+  int kind, a, b;
+} lyra__param_rule;
+int lyra__check_rules(const lyra_model_info *info, const double *params,
+                      const lyra__param_rule *rules, size_t n, char *err);
+#define LYRA__N_RULES(r) (sizeof(r) / sizeof((r)[0]))
 /* Steps in a refractory period of t_ref ms at step dt (rounded). */
 int32_t lyra__refractory_steps(double t_ref, double dt);
 

@@ -142,6 +142,13 @@ static inline lyra__ode_common lyra__ode_common_of(const lyra__pop *p,
   "gsl_error_tol on each variable), the sub-step size carried between "        \
   "steps, as NEST; rk4: one classical RK4 step per dt"
 
+/* Sets refr_steps from parameter i_t_ref and the input scales: e / tau
+ * for an alpha synapse (its tau parameter given), 1 for an exponential
+ * one (-1); the inhibitory scale times sign_in: -1 where the port holds
+ * -|w| (conductances, aeif_psc_exp), +1 where it keeps the weight's sign. */
+void lyra__ode_prepare(lyra__pop *p, int i_t_ref, int i_tau_ex, int i_tau_in,
+                       double sign_in);
+
 /* Checks gsl_error_tol > 0 and integrator 0 or 1 (parameters itol and
  * itol + 1). */
 int lyra__ode_validate(const lyra_model_info *info, const double *p, int itol,

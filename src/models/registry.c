@@ -246,6 +246,21 @@ int lyra__require_less(const lyra_model_info *info, const double *params, int a,
                     info->params[b].unit);
 }
 
+int lyra__check_rules(const lyra_model_info *info, const double *params,
+                      const lyra__param_rule *rules, size_t n, char *err) {
+  for (size_t i = 0; i < n; i++) {
+    const lyra__param_rule *r = &rules[i];
+    int rc = r->kind == LYRA__POSITIVE
+                 ? lyra__require_positive(info, params, r->a, err)
+             : r->kind == LYRA__NONNEGATIVE
+                 ? lyra__require_nonnegative(info, params, r->a, err)
+                 : lyra__require_less(info, params, r->a, r->b, err);
+    if (rc)
+      return rc;
+  }
+  return 0;
+}
+
 int32_t lyra__refractory_steps(double t_ref, double dt) {
   return (int32_t)lround(t_ref / dt);
 }
@@ -255,8 +270,6 @@ int32_t lyra__refractory_steps(double t_ref, double dt) {
  * rare, so almost every block is dismissed by one test. The same test
  * catches a NaN or -inf (not above -DBL_MAX) and +inf (above V_th); the
  * first such neuron is put in out->bad and left alone. */
-typedef double lyra__v4d __attribute__((vector_size(32)));
-typedef long long lyra__v4l __attribute__((vector_size(32)));
 
 static void check_one(double *v, double *refr, uint32_t j, double th,
                       double reset, double refr_steps, lyra__spike_out *out) {
