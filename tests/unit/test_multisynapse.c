@@ -26,6 +26,7 @@
 #include "lyra.h"
 #include "lyra_internal.h"
 #include "models/models.h"
+#include "neuron_test.h"
 #include "spec/yaml_internal.h"
 #include "test.h"
 
@@ -64,64 +65,6 @@ static void add_spike(lyra_model *m, int pop, double t, double w, double delay,
   if (lyra_model_connect_device(m, dev, pop, w, delay,
                                 LYRA_RECEPTOR_PORT(port)) != 0)
     test_fail(__FILE__, __LINE__, "connect: %s", lyra_model_errmsg(m));
-}
-
-static lyra_network *build(lyra_model *m) {
-  char err[1024] = "";
-  lyra_network *net = NULL;
-  if (!m)
-    return NULL;
-  if (lyra_network_create(&net, m, err, sizeof err) != 0)
-    test_fail(__FILE__, __LINE__, "lyra_network_create: %s", err);
-  lyra_model_destroy(m);
-  return net;
-}
-
-static double get(const lyra_network *net, const char *var) {
-  double v = (double)NAN;
-  if (lyra_network_get_state(net, 0, 0, var, &v) != 0)
-    test_fail(__FILE__, __LINE__, "get_state %s failed", var);
-  return v;
-}
-
-/* Worst error over a run, reported once. */
-typedef struct {
-  double worst; /* max |got - want| / tol */
-  long at;
-  double got, want;
-} maxerr;
-
-static void maxerr_add(maxerr *e, long at, double got, double want,
-                       double tol) {
-  double r = fabs(got - want) / tol;
-  if (isnan(r))
-    r = (double)INFINITY;
-  if (r > e->worst) {
-    *e = (maxerr){r, at, got, want};
-  }
-}
-
-#define CHECK_MAXERR(e, what)                                                  \
-  do {                                                                         \
-    if (!((e).worst <= 1.0))                                                   \
-      test_fail(__FILE__, __LINE__,                                            \
-                "%s: at readout %ld got %.17g, want %.17g (%.3g x tolerance)", \
-                what, (e).at, (e).got, (e).want, (e).worst);                   \
-  } while (0)
-
-/* V_m - E_L of a neuron at rest after the current w exp(-t/tau_s) (pA)
- * starts at t = 0, written independently of the engine's propagators:
- *   V' = -V/tau_m + I/C_m, V(0) = 0
- *   V = w/C_m tau_m tau_s/(tau_m - tau_s) (exp(-t/tau_m) - exp(-t/tau_s)),
- * and w/C_m t exp(-t/tau) for tau_s = tau_m = tau. */
-static double psp_exp(double w, double c_m, double tau_m, double tau_s,
-                      double t) {
-  if (t <= 0)
-    return 0.0;
-  if (tau_s == tau_m)
-    return w / c_m * t * exp(-t / tau_m);
-  return w / c_m * tau_m * tau_s / (tau_m - tau_s) *
-         (exp(-t / tau_m) - exp(-t / tau_s));
 }
 
 /* ------------------------------------------------------------------ */

@@ -37,6 +37,7 @@
  */
 #include "lyra.h"
 #include "models/aeif_rk4.h"
+#include "neuron_test.h"
 #include "test.h"
 
 #include <gsl/gsl_errno.h>
@@ -102,24 +103,6 @@ static void add_dc(lyra_model *m, double amplitude, double start, double stop,
         0);
 }
 
-/* Builds the network and destroys the model. NULL on failure. */
-static lyra_network *build(lyra_model *m) {
-  char err[512] = "";
-  lyra_network *net = NULL;
-  if (!m)
-    return NULL;
-  if (lyra_network_create(&net, m, err, sizeof err) != 0)
-    test_fail(__FILE__, __LINE__, "lyra_network_create: %s", err);
-  lyra_model_destroy(m);
-  return net;
-}
-
-static double get(const lyra_network *net, const char *var) {
-  double v = (double)NAN;
-  CHECK(lyra_network_get_state(net, 0, 0, var, &v) == 0);
-  return v;
-}
-
 static void step_h(lyra_network *net, double h) {
   CHECK(lyra_network_simulate(net, h, NULL, NULL) == 0);
 }
@@ -133,40 +116,6 @@ static uint64_t spike_count(const lyra_network *net) {
   CHECK(lyra_network_population_stats(net, 0, &st) == 0);
   return st.spikes;
 }
-
-/* Worst error over a run, reported once (a wrong model would otherwise
- * print hundreds of lines). */
-typedef struct {
-  double worst; /* max |got - want| / tol */
-  long at;
-  double got, want;
-} maxerr;
-
-static maxerr maxerr_init(void) {
-  maxerr e = {-1.0, -1, 0.0, 0.0};
-  return e;
-}
-
-static void maxerr_add(maxerr *e, long at, double got, double want,
-                       double tol) {
-  double r = fabs(got - want) / tol;
-  if (isnan(r))
-    r = (double)INFINITY;
-  if (r > e->worst) {
-    e->worst = r;
-    e->at = at;
-    e->got = got;
-    e->want = want;
-  }
-}
-
-#define CHECK_MAXERR(e, what)                                                  \
-  do {                                                                         \
-    if (!((e).worst <= 1.0))                                                   \
-      test_fail(__FILE__, __LINE__,                                            \
-                "%s: at readout %ld got %.17g, want %.17g (%.3g x tolerance)", \
-                what, (e).at, (e).got, (e).want, (e).worst);                   \
-  } while (0)
 
 /* Tolerance on V_m - E_L for the exact models (see the file comment). */
 static double tol_exact(double ref) {
@@ -186,20 +135,6 @@ static double dc_response(double i, double c_m, double tau_m, double t) {
 /* Delta synapse: jump of w (mV), then decay with tau_m. */
 static double psp_delta(double w, double tau_m, double t) {
   return t < 0 ? 0.0 : w * exp(-t / tau_m);
-}
-
-/* Exponential current w exp(-t/tau_s) (w in pA):
- *   V' = -V/tau_m + I/C_m, V(0) = 0
- *   V = w/C_m tau_m tau_s/(tau_m - tau_s) (exp(-t/tau_m) - exp(-t/tau_s)),
- * and w/C_m t exp(-t/tau) for tau_s = tau_m = tau. */
-static double psp_exp(double w, double c_m, double tau_m, double tau_s,
-                      double t) {
-  if (t <= 0)
-    return 0.0;
-  if (tau_s == tau_m)
-    return w / c_m * t * exp(-t / tau_m);
-  return w / c_m * tau_m * tau_s / (tau_m - tau_s) *
-         (exp(-t / tau_m) - exp(-t / tau_s));
 }
 
 /* Alpha current I(t) = A t exp(-t/tau_s), A = w e/tau_s (peak w at tau_s).
@@ -1196,6 +1131,49 @@ static double adex_input(int i, double *t) {
 }
 #define ADEX_N_IN 60
 
+/* The input as NEST's loop receives it: the weight added at the end of
+ * each step, in[step]. */
+static void adex_input_steps(double *in) {
+  for (int i = 0; i < ADEX_N_IN; i++) {
+    double t, w = adex_input(i, &t);
+    in[lround((t + ADEX_IN_DELAY) / DT) - 1] += w;
+  }
+}
+
+/* NEST's aeif_cond_exp defaults, driven by I_e = 1000 pA. */
+static adex_ref adex_defaults(void) {
+  adex_ref p = {.g_l = 30.0,
+                .e_l = -70.6,
+                .v_th = -50.4,
+                .d_t = 2.0,
+                .v_peak = 0.0,
+                .v_reset = -60.0,
+                .a = 4.0,
+                .b = 80.5,
+                .inv_tau_w = 1.0 / 144.0,
+                .inv_c = 1.0 / 281.0,
+                .e_ex = 0.0,
+                .e_in = -85.0,
+                .inv_tex = 1.0 / 0.2,
+                .inv_tin = 1.0 / 2.0,
+                .i_e = 1000.0};
+  return p;
+}
+
+/* The same neuron and input in lyra, with t_ref and one more parameter. */
+static lyra_network *adex_lyra(const adex_ref *p, double t_ref,
+                               const char *param, double value) {
+  lyra_model *m = single("aeif_cond_exp");
+  set(m, "I_e", p->i_e);
+  set(m, "t_ref", t_ref);
+  set(m, param, value);
+  for (int i = 0; i < ADEX_N_IN; i++) {
+    double t, w = adex_input(i, &t);
+    add_spikes(m, &t, 1, w, ADEX_IN_DELAY);
+  }
+  return build(m);
+}
+
 static void adex_gsl_run(adex_ref p, int refr_counts, double tol,
                          double (*trace)[4], int *spiked) {
   gsl_odeiv_step *s = gsl_odeiv_step_alloc(gsl_odeiv_step_rkf45, 4);
@@ -1203,10 +1181,7 @@ static void adex_gsl_run(adex_ref p, int refr_counts, double tol,
   gsl_odeiv_evolve *e = gsl_odeiv_evolve_alloc(4);
   gsl_odeiv_system sys = {adex_ref_rhs, NULL, 4, &p};
   double y[4] = {p.e_l, 0.0, 0.0, 0.0}, hint = 0.01, in[ADEX_STEPS] = {0};
-  for (int i = 0; i < ADEX_N_IN; i++) {
-    double t, w = adex_input(i, &t);
-    in[lround((t + ADEX_IN_DELAY) / DT) - 1] += w;
-  }
+  adex_input_steps(in);
   for (int k = 0; k < ADEX_STEPS; k++) {
     double t = 0.0;
     spiked[k] = 0;
@@ -1238,31 +1213,9 @@ static void adex_gsl_run(adex_ref p, int refr_counts, double tol,
 static void adex_vs_gsl(double t_ref, double tol) {
   static double want[ADEX_STEPS][4];
   static int want_spk[ADEX_STEPS];
-  adex_ref p = {.g_l = 30.0,
-                .e_l = -70.6,
-                .v_th = -50.4,
-                .d_t = 2.0,
-                .v_peak = 0.0,
-                .v_reset = -60.0,
-                .a = 4.0,
-                .b = 80.5,
-                .inv_tau_w = 1.0 / 144.0,
-                .inv_c = 1.0 / 281.0,
-                .e_ex = 0.0,
-                .e_in = -85.0,
-                .inv_tex = 1.0 / 0.2,
-                .inv_tin = 1.0 / 2.0,
-                .i_e = 1000.0};
+  adex_ref p = adex_defaults();
   adex_gsl_run(p, (int)lround(t_ref / DT), tol, want, want_spk);
-  lyra_model *m = single("aeif_cond_exp");
-  set(m, "I_e", p.i_e);
-  set(m, "t_ref", t_ref);
-  set(m, "gsl_error_tol", tol);
-  for (int i = 0; i < ADEX_N_IN; i++) {
-    double t, w = adex_input(i, &t);
-    add_spikes(m, &t, 1, w, ADEX_IN_DELAY);
-  }
-  lyra_network *net = build(m);
+  lyra_network *net = adex_lyra(&p, t_ref, "gsl_error_tol", tol);
   if (!net)
     return;
   static const char *const vars[4] = {"V_m", "w", "g_ex", "g_in"};
@@ -1657,35 +1610,10 @@ TEST(neuron_aeif_exp_lanes_accuracy) {
  * and V_m, w within 1e-8 (rounding differences of order 1e-14, which the
  * reset sequence does not amplify). */
 TEST(neuron_aeif_rk4_matches_independent_rk4) {
-  adex_ref p = {.g_l = 30.0,
-                .e_l = -70.6,
-                .v_th = -50.4,
-                .d_t = 2.0,
-                .v_peak = 0.0,
-                .v_reset = -60.0,
-                .a = 4.0,
-                .b = 80.5,
-                .inv_tau_w = 1.0 / 144.0,
-                .inv_c = 1.0 / 281.0,
-                .e_ex = 0.0,
-                .e_in = -85.0,
-                .inv_tex = 1.0 / 0.2,
-                .inv_tin = 1.0 / 2.0,
-                .i_e = 1000.0};
+  adex_ref p = adex_defaults();
   double y[4] = {p.e_l, 0.0, 0.0, 0.0}, in[ADEX_STEPS] = {0};
-  for (int i = 0; i < ADEX_N_IN; i++) {
-    double t, w = adex_input(i, &t);
-    in[lround((t + ADEX_IN_DELAY) / DT) - 1] += w;
-  }
-  lyra_model *m = single("aeif_cond_exp");
-  set(m, "I_e", p.i_e);
-  set(m, "t_ref", 1.0);
-  set(m, "integrator", 1.0);
-  for (int i = 0; i < ADEX_N_IN; i++) {
-    double t, w = adex_input(i, &t);
-    add_spikes(m, &t, 1, w, ADEX_IN_DELAY);
-  }
-  lyra_network *net = build(m);
+  adex_input_steps(in);
+  lyra_network *net = adex_lyra(&p, 1.0, "integrator", 1.0);
   if (!net)
     return;
   double worst = 0.0;
