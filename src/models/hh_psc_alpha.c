@@ -112,9 +112,7 @@ static void update(lyra__pop *p, uint32_t lo, uint32_t hi, double *const *in,
                    lyra__spike_out *out) {
   const double *q = p->params;
   ctx c = {
-      .hh = {lyra__ode_common_of(p, q[I_E], q[TOL], 0.0, 1.0, 0.0,
-                                 (int)q[INTEGRATOR]),
-             0.0},
+      .hh = {lyra__ode_common_abs(p, I_E, TOL), 0.0},
       .g_na = q[G_NA],
       .g_k = q[G_K],
       .g_l = q[G_L],

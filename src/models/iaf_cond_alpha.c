@@ -118,8 +118,7 @@ static void update(lyra__pop *p, uint32_t lo, uint32_t hi, double *const *in,
                    lyra__spike_out *out) {
   const double *q = p->params;
   ctx c = {
-      .com = lyra__ode_common_of(p, q[I_E], q[TOL], 0.0, 1.0, 0.0,
-                                 (int)q[INTEGRATOR]),
+      .com = lyra__ode_common_abs(p, I_E, TOL),
       .g_l = q[G_L],
       .e_l = q[E_L],
       .e_ex = q[E_EX],

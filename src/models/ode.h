@@ -187,4 +187,14 @@ static inline double lyra__hh_efun(double x, double k) {
   return fabs(x) < 1e-9 ? k : x / (exp(x / k) - 1.0);
 }
 
+/* The common context of a model with NEST's purely absolute tolerance
+ * (iaf_cond_alpha, hh_*): parameters I_e at i_ie, gsl_error_tol at
+ * i_tol and the integrator after it. */
+static inline lyra__ode_common lyra__ode_common_abs(const lyra__pop *p,
+                                                    int i_ie, int i_tol) {
+  const double *q = p->params;
+  return lyra__ode_common_of(p, q[i_ie], q[i_tol], 0.0, 1.0, 0.0,
+                             (int)q[i_tol + 1]);
+}
+
 #endif
